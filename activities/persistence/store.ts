@@ -1,0 +1,146 @@
+import type {
+  Citation,
+  ConversationStatus,
+  LlmCall,
+  Passage,
+  QaCheck,
+  RouteDecision,
+  SourceResult,
+  StageTiming,
+  TurnStatus,
+} from '../../domain/types.js';
+
+export interface ConversationRecord {
+  id: string;
+  tenantId: string;
+  customerId: string | null;
+  status: ConversationStatus;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  turnId: string;
+  role: 'user' | 'assistant' | 'human_agent';
+  content: string;
+  citations: Citation[];
+  confidence: number | null;
+  createdAt: string;
+}
+
+/** A turn with its trace (what the debug console and `GET …/turns/:turnId` show). */
+export interface TurnRecord {
+  id: string;
+  conversationId: string;
+  turnNumber: number;
+  workflowId: string;
+  status: TurnStatus;
+  stages: StageTiming[];
+  route: RouteDecision | null;
+  retrieval: (Omit<SourceResult, 'passages'> & { hits: number })[];
+  retrievalHits: Passage[];
+  agents: string[];
+  llmCalls: LlmCall[];
+  qa: QaCheck[];
+  escalated: boolean;
+  escalationId: string | null;
+  confidence: number | null;
+  costUsd: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface KnowledgeDocumentInput {
+  id: string;
+  tenantId: string;
+  sourceId: string;
+  title: string;
+  url: string | null;
+  /** Hash of the document body, for change detection. */
+  contentHash: string;
+  updatedAt: string;
+  chunks: { id: string; ordinal: number; heading: string | null; text: string }[];
+}
+
+export interface KnowledgeHit {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  url: string | null;
+  heading: string | null;
+  text: string;
+  score: number;
+  updatedAt: string;
+}
+
+export interface EscalationRecord {
+  id: string;
+  conversationId: string;
+  turnId: string;
+  reason: string;
+  draftAnswer: string;
+  status: 'pending' | 'approved' | 'edited' | 'rejected' | 'timed_out';
+  reviewer: string | null;
+  finalAnswer: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+/**
+ * The relational store (PostgreSQL or PGlite, one set of migrations). Every write is idempotent:
+ * keyed by conversation id, turn id or a derived message id, so activity retries never duplicate rows.
+ */
+export interface Store {
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  ensureConversation(input: {
+    id: string;
+    tenantId: string;
+    customerId: string | null;
+    metadata?: Record<string, unknown>;
+  }): Promise<ConversationRecord>;
+  setConversationStatus(id: string, status: ConversationStatus): Promise<void>;
+  getConversation(id: string): Promise<{ conversation: ConversationRecord; messages: MessageRecord[]; turns: TurnRecord[] } | null>;
+
+  /** Inserts the message once; a second call with the same `id` returns the stored row unchanged. */
+  saveMessage(input: Omit<MessageRecord, 'createdAt'>): Promise<MessageRecord>;
+
+  /** Creates the turn row if absent (status `running`). */
+  startTurn(input: { id: string; conversationId: string; turnNumber: number; workflowId: string }): Promise<void>;
+  /** Upserts one stage timing by (turn, stage). */
+  recordStage(turnId: string, timing: StageTiming): Promise<void>;
+  /** Merges trace fields into the turn (each field replaced when given). */
+  updateTurn(
+    turnId: string,
+    patch: Partial<Pick<TurnRecord, 'status' | 'route' | 'retrieval' | 'retrievalHits' | 'agents' | 'llmCalls' | 'qa' | 'escalated' | 'escalationId' | 'confidence' | 'costUsd' | 'finishedAt'>>,
+  ): Promise<void>;
+  getTurn(turnId: string): Promise<TurnRecord | null>;
+
+  /** Earlier messages of this customer in other conversations of the tenant, newest first. */
+  getCustomerHistory(input: {
+    tenantId: string;
+    customerId: string;
+    excludeConversationId: string;
+    limit: number;
+  }): Promise<MessageRecord[]>;
+
+  /** Inserts or replaces a document and its chunks (skips the write when `contentHash` is unchanged). */
+  upsertKnowledgeDocument(input: KnowledgeDocumentInput): Promise<'inserted' | 'updated' | 'unchanged'>;
+  countKnowledgeDocuments(tenantId: string): Promise<number>;
+  /** Full-text search over chunks of one tenant, best first. */
+  searchKnowledge(input: { tenantId: string; query: string; limit: number }): Promise<KnowledgeHit[]>;
+
+  createEscalation(input: Omit<EscalationRecord, 'status' | 'reviewer' | 'finalAnswer' | 'createdAt' | 'resolvedAt'>): Promise<EscalationRecord>;
+  resolveEscalation(input: {
+    id: string;
+    status: Exclude<EscalationRecord['status'], 'pending'>;
+    reviewer: string | null;
+    finalAnswer: string | null;
+  }): Promise<void>;
+  listEscalations(input: { status?: EscalationRecord['status'] }): Promise<EscalationRecord[]>;
+}

@@ -1,0 +1,80 @@
+/**
+ * Process configuration, read once from the environment and validated with zod. Every variable is
+ * documented in the README's configuration table. Not for workflow code (it reads `process.env`).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from './constants.js';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_UI_URL: optionalString,
+  DATABASE_URL: optionalString,
+  REDIS_URL: optionalString,
+  AGENTCRAFT_DATA_DIR: z.string().default('./data'),
+  AGENTCRAFT_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  AGENTCRAFT_TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  AGENTCRAFT_OFFLINE_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  AGENTCRAFT_SEED_DEMO_KB: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+  AGENTCRAFT_QA_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.2),
+  AGENTCRAFT_REVIEW_TIMEOUT_MS: z.coerce.number().int().min(1000).default(24 * 60 * 60 * 1000),
+  AGENTCRAFT_MAX_TURNS_PER_RUN: z.coerce.number().int().min(1).default(100),
+  AGENTCRAFT_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  AGENTCRAFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(100),
+});
+
+export type Configuration = ReturnType<typeof loadConfiguration>;
+
+/** Parses the environment; throws one readable error listing every bad variable. */
+export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const values = parsed.data;
+  const dataDirectory = path.resolve(values.AGENTCRAFT_DATA_DIR);
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    logLevel: values.LOG_LEVEL,
+    temporal: {
+      /** Undefined means "embedded": `npm start` runs its own dev server. */
+      address: values.TEMPORAL_ADDRESS,
+      namespace: values.TEMPORAL_NAMESPACE,
+      taskQueue: values.TEMPORAL_TASK_QUEUE,
+      apiKey: values.TEMPORAL_API_KEY,
+      tlsCertPath: values.TEMPORAL_TLS_CERT_PATH,
+      tlsKeyPath: values.TEMPORAL_TLS_KEY_PATH,
+      uiUrl: values.TEMPORAL_UI_URL,
+      embeddedPort: values.AGENTCRAFT_TEMPORAL_PORT,
+      embeddedUiPort: values.AGENTCRAFT_TEMPORAL_UI_PORT,
+    },
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    dataDirectory,
+    offlineLatencyMs: values.AGENTCRAFT_OFFLINE_LATENCY_MS,
+    seedDemoKnowledge: values.AGENTCRAFT_SEED_DEMO_KB,
+    qaMinConfidence: values.AGENTCRAFT_QA_MIN_CONFIDENCE,
+    reviewTimeoutMs: values.AGENTCRAFT_REVIEW_TIMEOUT_MS,
+    maxTurnsPerRun: values.AGENTCRAFT_MAX_TURNS_PER_RUN,
+    waitTimeoutMs: values.AGENTCRAFT_WAIT_TIMEOUT_MS,
+    workerConcurrency: values.AGENTCRAFT_WORKER_CONCURRENCY,
+  };
+}

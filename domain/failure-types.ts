@@ -1,0 +1,22 @@
+/**
+ * Stable `ApplicationFailure.type` names (PascalCase). Non-retryable failures carry one of these so
+ * operators, retry policies and the API can tell them apart. Pure module.
+ */
+export const FailureType = {
+  /** Input that can never succeed (schema violation, empty message). */
+  InvalidInput: 'InvalidInput',
+  /** A setting the process needs is missing or malformed. */
+  MissingConfiguration: 'MissingConfiguration',
+  /** The conversation is closed or taken over; it accepts no more AI turns. */
+  ConversationClosed: 'ConversationClosed',
+  /** A referenced row does not exist (conversation, turn). */
+  NotFound: 'NotFound',
+  /** A model provider rejected the request for good (4xx other than 408/409/429). */
+  ProviderRejected: 'ProviderRejected',
+  /** The model provider refused for content-policy reasons. */
+  ContentPolicy: 'ContentPolicy',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+/** Failure types that retry policies must not retry. */
+export const NON_RETRYABLE_FAILURE_TYPES: FailureType[] = Object.values(FailureType);

@@ -1,0 +1,106 @@
+/**
+ * Every signal, update and query of the conversation and turn workflows, with their input and result
+ * types. The API and operators import these definitions; the workflows implement them.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Stage } from '../domain/constants.js';
+import type { Citation, ConversationStatus, StageTiming, TurnResult, TurnStatus } from '../domain/types.js';
+
+/** Arguments of `conversationWorkflow` (also carried across continue-as-new). */
+export interface ConversationInput {
+  conversationId: string;
+  tenantId: string;
+  customerId: string | null;
+  /** Carried over by continue-as-new; absent on the first run. */
+  carried?: ConversationCarry;
+}
+
+/** The small summary a conversation keeps in workflow state (text lives in Postgres). */
+export interface ConversationCarry {
+  turnCount: number;
+  totalCostUsd: number;
+  agentsUsed: string[];
+  lastTurn: TurnResult | null;
+  status: ConversationStatus;
+  pending: PendingMessage[];
+}
+
+export interface PendingMessage {
+  turnId: string;
+  turnNumber: number;
+  message: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface SendMessageInput {
+  message: string;
+  metadata?: Record<string, unknown>;
+}
+export interface SendMessageResult {
+  turnId: string;
+  turnNumber: number;
+  turnWorkflowId: string;
+}
+/** Accepts a user message; returns at once with the turn's id (the turn runs after earlier turns). */
+export const sendMessage = defineUpdate<SendMessageResult, [SendMessageInput]>('sendMessage');
+
+export interface ActiveTurn {
+  turnId: string;
+  turnNumber: number;
+  workflowId: string;
+}
+export interface ConversationState {
+  conversationId: string;
+  status: ConversationStatus;
+  turnCount: number;
+  queuedTurns: number;
+  activeTurn: ActiveTurn | null;
+  lastTurn: TurnResult | null;
+  totalCostUsd: number;
+  agentsUsed: string[];
+}
+export const getState = defineQuery<ConversationState>('getState');
+
+export const ReviewAction = { approve: 'approve', edit: 'edit', reject: 'reject' } as const;
+export type ReviewAction = (typeof ReviewAction)[keyof typeof ReviewAction];
+export interface ReviewDecision {
+  escalationId: string;
+  action: ReviewAction;
+  answer?: string;
+  reviewer: string;
+  note?: string;
+}
+/** A reviewer's decision on an escalated turn (operators send it from the CLI). */
+export const reviewDecision = defineSignal<[ReviewDecision]>('reviewDecision');
+/** The same decision as an update: the validator rejects unknown escalations and malformed decisions. */
+export const submitReviewDecision = defineUpdate<{ accepted: true }, [ReviewDecision]>('submitReviewDecision');
+
+export const closeConversation = defineSignal<[{ reason?: string }?]>('closeConversation');
+/** A human takes the conversation over: the AI stops answering new messages. */
+export const takeOver = defineSignal<[{ agent: string }]>('takeOver');
+
+/** Arguments of `turnWorkflow`. */
+export interface TurnInput {
+  conversationId: string;
+  tenantId: string;
+  customerId: string | null;
+  turnId: string;
+  turnNumber: number;
+  message: string;
+  metadata: Record<string, unknown>;
+}
+
+export type AgentStatus = 'pending' | 'running' | 'finished' | 'failed';
+export interface TurnState {
+  turnId: string;
+  status: TurnStatus;
+  stage: Stage | null;
+  stages: StageTiming[];
+  agents: { agentId: string; status: AgentStatus }[];
+  answer: string | null;
+  citations: Citation[];
+  confidence: number | null;
+  costUsd: number;
+  escalationId: string | null;
+}
+export const getTurnState = defineQuery<TurnState>('getTurnState');
