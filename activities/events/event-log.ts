@@ -18,6 +18,8 @@ export interface EventSubscription {
  */
 export interface EventLog {
   append(conversationId: string, event: NewConversationEvent, options?: AppendOptions): Promise<number>;
+  /** The highest `seq` stored for the conversation (0 when the log is empty). */
+  lastSeq(conversationId: string): Promise<number>;
   /** Events with `seq > afterSeq`, in order, at most `limit` (default: all). */
   read(conversationId: string, afterSeq: number, limit?: number): Promise<ConversationEvent[]>;
   /**
