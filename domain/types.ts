@@ -102,6 +102,8 @@ export interface SynthesizedAnswer {
   confidence: number;
   /** True when nothing relevant was found and the answer says so. */
   noAnswer: boolean;
+  /** A label the customer should see with the answer (for example: written by the offline model). */
+  notice: string | null;
   llmCall: LlmCall;
 }
 
@@ -157,6 +159,8 @@ export interface TurnResult {
   escalated: boolean;
   escalationId?: string;
   costUsd: number;
+  /** A label shown with the answer, e.g. that the offline extractive model wrote it. */
+  notice?: string;
 }
 
 /** An event as appended by an activity (the log assigns `seq`). */

@@ -13,6 +13,8 @@ export interface ConversationInput {
   customerId: string | null;
   /** Carried over by continue-as-new; absent on the first run. */
   carried?: ConversationCarry;
+  /** Turns per run before continue-as-new (default 100); tests lower it. */
+  maxTurnsPerRun?: number;
 }
 
 /** The small summary a conversation keeps in workflow state (text lives in Postgres). */
@@ -23,6 +25,8 @@ export interface ConversationCarry {
   lastTurn: TurnResult | null;
   status: ConversationStatus;
   pending: PendingMessage[];
+  pendingEscalation: { turnId: string; escalationId: string } | null;
+  escalated: boolean;
 }
 
 export interface PendingMessage {
@@ -74,6 +78,9 @@ export interface ReviewDecision {
 export const reviewDecision = defineSignal<[ReviewDecision]>('reviewDecision');
 /** The same decision as an update: the validator rejects unknown escalations and malformed decisions. */
 export const submitReviewDecision = defineUpdate<{ accepted: true }, [ReviewDecision]>('submitReviewDecision');
+
+/** Internal: a turn tells its conversation that it is waiting for a reviewer. */
+export const reportEscalation = defineSignal<[{ turnId: string; escalationId: string }]>('reportEscalation');
 
 export const closeConversation = defineSignal<[{ reason?: string }?]>('closeConversation');
 /** A human takes the conversation over: the AI stops answering new messages. */

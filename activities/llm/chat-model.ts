@@ -37,10 +37,16 @@ export type ChatStreamPart =
   | { type: 'text-delta'; text: string }
   | { type: 'finish'; result: ChatResult };
 
+/** Per-call options that are not data (so they stay out of the JSON request). */
+export interface CallOptions {
+  /** Aborts the call, e.g. when Temporal cancels the activity. */
+  abortSignal?: AbortSignal;
+}
+
 /** One interface for every model vendor; adapters live one file per vendor under `activities/llm/`. */
 export interface ChatModel {
   readonly provider: string;
   readonly modelId: string;
-  generate(request: ChatRequest): Promise<ChatResult>;
-  stream(request: ChatRequest): AsyncIterable<ChatStreamPart>;
+  generate(request: ChatRequest, options?: CallOptions): Promise<ChatResult>;
+  stream(request: ChatRequest, options?: CallOptions): AsyncIterable<ChatStreamPart>;
 }

@@ -1,0 +1,26 @@
+/**
+ * `createActivities(deps)` returns every activity of the turn pipeline; the worker injects the clients.
+ * Workflows import only the *type* `Activities` from here.
+ */
+import { createAgentActivities } from './agents/run-agent.js';
+import type { ActivityDependencies } from './dependencies.js';
+import { createQaActivities } from './qa/check-quality.js';
+import { createRetrievalActivities } from './retrieval/retrieve.js';
+import { createRoutingActivities } from './routing/route-question.js';
+import { createSynthesisActivities } from './synthesis/synthesize-answer.js';
+import { createTurnLifecycleActivities } from './turn/turn-lifecycle.js';
+
+export type { ActivityDependencies, PipelineSettings } from './dependencies.js';
+
+export function createActivities(dependencies: ActivityDependencies) {
+  return {
+    ...createTurnLifecycleActivities(dependencies),
+    ...createRoutingActivities(),
+    ...createRetrievalActivities(dependencies),
+    ...createAgentActivities(dependencies),
+    ...createSynthesisActivities(dependencies),
+    ...createQaActivities(dependencies),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,71 @@
+import type { AgentChoice, Complexity, RouteDecision } from '../../domain/types.js';
+import { AGENT_CATALOG, FALLBACK_AGENT_ID, type AgentDefinition } from '../agents/catalog.js';
+import { terms } from '../llm/text.js';
+
+export interface RouteQuestionInput {
+  question: string;
+}
+
+const MAX_AGENTS = 3;
+const HUMAN_REQUEST = /\b(talk|speak|chat|connect|transfer)\b.{0,20}\b(human|person|agent|someone|representative|support staff)\b|\breal (person|human)\b|\bhuman (agent|support)\b/i;
+const NON_LATIN = /[^\p{Script=Latin}\p{N}\p{P}\p{Z}\p{S}]/u;
+
+interface IndexedAgent {
+  agent: AgentDefinition;
+  stems: Set<string>;
+}
+
+const INDEXED_AGENTS: IndexedAgent[] = AGENT_CATALOG.map((agent) => ({
+  agent,
+  stems: new Set(agent.expertise.flatMap((word) => terms(word))),
+}));
+
+/** Scores each agent by the share of the question's terms inside its expertise. */
+function scoreAgents(questionTerms: string[]): AgentChoice[] {
+  const unique = [...new Set(questionTerms)];
+  return INDEXED_AGENTS.map(({ agent, stems }) => {
+    const matched = unique.filter((term) => stems.has(term));
+    const score = unique.length === 0 ? 0 : Math.min(1, matched.length / Math.min(unique.length, 3));
+    return { agentId: agent.id, score: Number(score.toFixed(3)), reason: matched.length > 0 ? `matched: ${matched.join(', ')}` : '' };
+  })
+    .filter((choice) => choice.score > 0)
+    .sort((left, right) => right.score - left.score || left.agentId.localeCompare(right.agentId));
+}
+
+function complexityOf(question: string, agentCount: number): Complexity {
+  const sentences = question.split(/[.?!]+\s/).length;
+  if (agentCount >= 3 || question.length > 600 || sentences > 4) return 'complex';
+  if (agentCount === 2 || question.length > 200) return 'moderate';
+  return 'simple';
+}
+
+/**
+ * Lexical router: picks up to three specialists whose expertise overlaps the question, or the fallback
+ * generalist, with a score and a one-line reason each. The agent-catalog issue adds a learned classifier.
+ */
+export function routeQuestionLexically(question: string): RouteDecision {
+  const questionTerms = terms(question);
+  const ranked = scoreAgents(questionTerms);
+  const top = ranked[0]?.score ?? 0;
+  const chosen = ranked.filter((choice) => choice.score >= Math.max(0.2, top * 0.5)).slice(0, MAX_AGENTS);
+  const agents: AgentChoice[] =
+    chosen.length > 0 ? chosen : [{ agentId: FALLBACK_AGENT_ID, score: 0, reason: 'no specialist matched; generalist takes it' }];
+  return {
+    intent: chosen.length > 0 ? `${chosen[0]?.agentId ?? FALLBACK_AGENT_ID}-question` : 'general-question',
+    complexity: complexityOf(question, agents.length),
+    language: NON_LATIN.test(question) ? 'und' : 'en',
+    agents,
+    confidence: Number(top.toFixed(3)),
+    wantsHuman: HUMAN_REQUEST.test(question),
+  };
+}
+
+export function createRoutingActivities() {
+  return {
+    /** Route stage: intent, complexity, language and the specialists to involve. */
+    // eslint-disable-next-line @typescript-eslint/require-await
+    async routeQuestion(input: RouteQuestionInput): Promise<RouteDecision> {
+      return routeQuestionLexically(input.question);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { EventType } from '../../domain/constants.js';
+import type { AgentFinding, Citation, Passage, SynthesizedAnswer } from '../../domain/types.js';
+import { claimsFromCitedText, llmCallOf, questionCoverage } from '../agents/run-agent.js';
+import type { ActivityDependencies } from '../dependencies.js';
+import type { EventLog } from '../events/event-log.js';
+import { currentAttempt, publishEvent, type TurnRef } from '../events/publisher.js';
+import type { ChatRequest, ChatResult, ChatStreamPart } from '../llm/chat-model.js';
+import { withHeartbeat } from '../llm/heartbeat.js';
+
+export interface SynthesizeAnswerInput extends TurnRef {
+  question: string;
+  /** Findings in routing order (best agent first). */
+  findings: AgentFinding[];
+}
+
+/** Shown with every answer the offline model writes, so nobody mistakes it for a generative model. */
+export const OFFLINE_NOTICE =
+  'Answered by the offline extractive model: every sentence is quoted from the cited help-center articles.';
+
+/** How often buffered token deltas are flushed to the event log while a model streams. */
+const TOKEN_FLUSH_MS = 40;
+
+/** The passages cited by any agent, deduplicated, in order of first citation. */
+export function citedPassages(findings: AgentFinding[]): Passage[] {
+  const byId = new Map<string, Passage>();
+  for (const finding of findings) {
+    const passages = new Map(finding.passages.map((passage) => [passage.id, passage]));
+    for (const claim of finding.claims) {
+      for (const id of claim.passageIds) {
+        const passage = passages.get(id);
+        if (passage !== undefined && !byId.has(id)) byId.set(id, passage);
+      }
+    }
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Renumbers `[n]` markers (n = document position) to citations 1..k in order of first use, so the
+ * delivered answer never has gaps, and builds the citation list.
+ */
+export function numberCitations(text: string, documents: Passage[]): { text: string; citations: Citation[] } {
+  const numbering = new Map<number, number>();
+  const citations: Citation[] = [];
+  const renumbered = text.replace(/\[(\d+)\]/g, (marker, digits: string) => {
+    const documentNumber = Number(digits);
+    const passage = documents[documentNumber - 1];
+    if (passage === undefined) return '';
+    let index = numbering.get(documentNumber);
+    if (index === undefined) {
+      index = citations.length + 1;
+      numbering.set(documentNumber, index);
+      citations.push({
+        index,
+        passageId: passage.id,
+        source: passage.source,
+        documentId: passage.documentId,
+        title: passage.title,
+        url: passage.url,
+        snippet: passage.text.length > 280 ? `${passage.text.slice(0, 277)}…` : passage.text,
+      });
+    }
+    return `[${index}]`;
+  });
+  return { text: renumbered, citations };
+}
+
+/** Streams a model's output to the event log as coalesced `token-delta` events; returns the final result. */
+async function streamToLog(eventLog: EventLog, turn: TurnRef, parts: AsyncIterable<ChatStreamPart>): Promise<ChatResult> {
+  let buffer = '';
+  let lastFlush = performance.now();
+  let result: ChatResult | undefined;
+  const flush = async () => {
+    if (buffer === '') return;
+    const text = buffer;
+    buffer = '';
+    lastFlush = performance.now();
+    await publishEvent(eventLog, turn, EventType.tokenDelta, { text });
+  };
+  for await (const part of parts) {
+    if (part.type === 'finish') {
+      result = part.result;
+      continue;
+    }
+    buffer += part.text;
+    if (performance.now() - lastFlush >= TOKEN_FLUSH_MS) await flush();
+  }
+  await flush();
+  if (result === undefined) throw new Error('Model stream ended without a finish part');
+  return result;
+}
+
+function synthesisRequest(question: string, documents: Passage[]): ChatRequest {
+  return {
+    purpose: 'synthesize',
+    system:
+      'Write one answer for the customer from the specialists\' findings. Use only the numbered documents, cite every sentence as [n], and say so plainly when they do not answer the question.',
+    messages: [{ role: 'user', content: question }],
+    documents: documents.map((passage) => ({ id: passage.id, title: passage.title, text: passage.text })),
+    maxOutputTokens: 600,
+  };
+}
+
+export function createSynthesisActivities({ chatModel, eventLog }: ActivityDependencies) {
+  return {
+    /** Synthesis stage: one answer from every agent's findings, streamed token by token, with citations. */
+    async synthesizeAnswer(input: SynthesizeAnswerInput): Promise<SynthesizedAnswer> {
+      const attempt = currentAttempt();
+      if (attempt > 1) await publishEvent(eventLog, input, EventType.streamReset, { attempt, reason: 'synthesis retried' });
+      const documents = citedPassages(input.findings);
+      const started = performance.now();
+      const result = await withHeartbeat((abortSignal) =>
+        streamToLog(eventLog, input, chatModel.stream(synthesisRequest(input.question, documents), { abortSignal })),
+      );
+      const supported = claimsFromCitedText(result.text, documents).filter((claim) => claim.passageIds.length > 0);
+      const { text, citations } = numberCitations(result.text, documents);
+      const noAnswer = supported.length === 0;
+      const topScore = documents.length === 0 ? 0 : Math.max(...documents.map((passage) => passage.score));
+      const coverage = questionCoverage(input.question, supported.map((claim) => claim.text));
+      return {
+        text: noAnswer ? result.text : text,
+        citations: noAnswer ? [] : citations,
+        confidence: noAnswer ? 0 : Number(Math.min(1, 0.3 + 0.5 * coverage + 0.2 * Math.min(1, topScore)).toFixed(3)),
+        noAnswer,
+        notice: result.provider === 'offline' ? OFFLINE_NOTICE : null,
+        llmCall: llmCallOf('synthesize', result, performance.now() - started),
+      };
+    },
+  };
+}

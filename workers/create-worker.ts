@@ -1,0 +1,53 @@
+/** Builds the AgentCraft worker: the workflows (bundled) and every activity on one task queue. */
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities, type ActivityDependencies } from '../activities/index.js';
+import type { Logger } from '../domain/logger.js';
+
+/** Absolute path of the workflows barrel the worker bundles. */
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+let cachedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundles the workflow code once per process (webpack; catches non-deterministic imports early). */
+export function workflowBundle(logger?: Logger): Promise<WorkflowBundleWithSourceMap> {
+  cachedBundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    ...(logger === undefined ? {} : { logger: bundlerLogger(logger) }),
+  });
+  return cachedBundle;
+}
+
+function bundlerLogger(logger: Logger) {
+  const child = logger.child({ component: 'workflow-bundler' });
+  const log = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) => child[level](meta ?? {}, message);
+  return { log: (_level: string, message: string) => child.debug(message), trace: log('trace'), debug: log('debug'), info: log('debug'), warn: log('warn'), error: log('error') };
+}
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  dependencies: ActivityDependencies;
+  logger: Logger;
+  /** Upper bound of concurrent activities and local activities (default 100). */
+  concurrency?: number;
+  identity?: string;
+}
+
+export async function createAgentcraftWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const concurrency = options.concurrency ?? 100;
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: await workflowBundle(options.logger),
+    activities: createActivities(options.dependencies),
+    maxConcurrentActivityTaskExecutions: concurrency,
+    maxConcurrentLocalActivityExecutions: concurrency,
+    maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(concurrency, 40)),
+    maxCachedWorkflows: 1000,
+    shutdownGraceTime: '10 seconds',
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm start`: everything in one process — the Temporal dev server (unless TEMPORAL_ADDRESS is set),
+ * PGlite and the in-process event log (unless DATABASE_URL / REDIS_URL are set), the worker and the API.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { temporalConnectionOptions } from '../api/temporal-connection.js';
+import { startApiServer } from '../api/server.js';
+import { loadConfiguration, type Configuration } from '../domain/config.js';
+import { createLogger, type Logger } from '../domain/logger.js';
+import { createAgentcraftWorker } from './create-worker.js';
+import { startDevServer, type DevServer } from './dev-server.js';
+import { installTemporalRuntime } from './runtime.js';
+import { activityDependencies, openServices, seedKnowledgeIfEnabled } from './services.js';
+
+async function startTemporal(configuration: Configuration, logger: Logger): Promise<{ address: string; uiUrl: string | null; devServer?: DevServer }> {
+  if (configuration.temporal.address !== undefined) return { address: configuration.temporal.address, uiUrl: configuration.temporal.uiUrl ?? null };
+  const devServer = await startDevServer({
+    dataDirectory: configuration.dataDirectory,
+    port: configuration.temporal.embeddedPort,
+    uiPort: configuration.temporal.embeddedUiPort,
+    namespace: configuration.temporal.namespace,
+    logger,
+  });
+  return { address: devServer.address, uiUrl: devServer.uiUrl, devServer };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const configuration = loadConfiguration();
+  const logger = createLogger({ level: configuration.logLevel, name: 'agentcraft' });
+  installTemporalRuntime(logger);
+  const temporal = await startTemporal(configuration, logger);
+  const services = await openServices(configuration, logger);
+  await seedKnowledgeIfEnabled(configuration, services.store, logger);
+  const connectionOptions = await temporalConnectionOptions({ ...configuration.temporal, address: temporal.address });
+  const workerConnection = await NativeConnection.connect(connectionOptions);
+  const worker = await createAgentcraftWorker({
+    connection: workerConnection,
+    namespace: configuration.temporal.namespace,
+    taskQueue: configuration.temporal.taskQueue,
+    dependencies: activityDependencies(services, configuration, logger),
+    logger,
+    concurrency: configuration.workerConcurrency,
+  });
+  const clientConnection = await Connection.connect(connectionOptions);
+  const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace });
+  const running = worker.run();
+  const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, configuration, logger, port: configuration.port, host: configuration.host });
+  logger.info(
+    { api: `http://localhost:${api.port}`, temporalWebUi: temporal.uiUrl, temporal: temporal.address, readyInMs: Math.round(performance.now() - started) },
+    'AgentCraft is ready',
+  );
+  console.log(`\nAgentCraft is ready: http://localhost:${api.port}  (Temporal Web UI: ${temporal.uiUrl ?? 'external cluster'})\n`);
+
+  // The Temporal runtime shuts the worker down on SIGINT/SIGTERM; then the rest closes in reverse order.
+  await running;
+  await api.close();
+  await clientConnection.close();
+  await workerConnection.close();
+  await services.close();
+  await temporal.devServer?.stop();
+  logger.info('AgentCraft stopped');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+/**
+ * The infrastructure a process needs — store, event log, chat model — chosen by configuration:
+ * PostgreSQL or PGlite, Redis Streams or in-process, and the offline model (the LLM-router issue adds
+ * Anthropic, OpenAI and Ollama behind the same `ChatModel` interface).
+ */
+import path from 'node:path';
+import type { Configuration } from '../domain/config.js';
+import { DEFAULT_TENANT_ID } from '../domain/constants.js';
+import type { Logger } from '../domain/logger.js';
+import type { ActivityDependencies } from '../activities/index.js';
+import { createEventLog } from '../activities/events/create-event-log.js';
+import type { EventLog } from '../activities/events/event-log.js';
+import type { ChatModel } from '../activities/llm/chat-model.js';
+import { OfflineChatModel } from '../activities/llm/offline-model.js';
+import { createStore } from '../activities/persistence/kysely-store.js';
+import type { Store } from '../activities/persistence/store.js';
+import { seedDemoKnowledge } from '../activities/retrieval/seed-demo-knowledge.js';
+
+export interface Services {
+  store: Store;
+  eventLog: EventLog;
+  chatModel: ChatModel;
+  close(): Promise<void>;
+}
+
+/** Opens the store (and migrates it), the event log and the chat model. */
+export async function openServices(configuration: Configuration, logger: Logger): Promise<Services> {
+  const store = createStore(
+    configuration.databaseUrl === undefined
+      ? { pgliteDirectory: path.join(configuration.dataDirectory, 'pglite'), logger }
+      : { databaseUrl: configuration.databaseUrl, logger },
+  );
+  await store.migrate();
+  const eventLog = createEventLog({ redisUrl: configuration.redisUrl, logger });
+  const chatModel = new OfflineChatModel({ latencyMs: configuration.offlineLatencyMs });
+  return {
+    store,
+    eventLog,
+    chatModel,
+    async close() {
+      await Promise.allSettled([eventLog.close(), store.close()]);
+    },
+  };
+}
+
+/** Loads the demo help center into the default tenant when enabled (idempotent, by content hash). */
+export async function seedKnowledgeIfEnabled(configuration: Configuration, store: Store, logger: Logger): Promise<void> {
+  if (!configuration.seedDemoKnowledge) return;
+  const counts = await seedDemoKnowledge(store, DEFAULT_TENANT_ID);
+  logger.info(counts, 'demo knowledge base loaded');
+}
+
+/** Activity dependencies from the services and configuration. */
+export function activityDependencies(services: Services, configuration: Configuration, logger: Logger): ActivityDependencies {
+  return {
+    store: services.store,
+    eventLog: services.eventLog,
+    chatModel: services.chatModel,
+    logger,
+    settings: { qaMinConfidence: configuration.qaMinConfidence, reviewTimeoutMs: configuration.reviewTimeoutMs },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * `npm run worker`: one worker process (scale horizontally by starting more). It shares state with
+ * `npm run api` through DATABASE_URL, REDIS_URL and TEMPORAL_ADDRESS.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { temporalConnectionOptions } from '../api/temporal-connection.js';
+import { loadConfiguration } from '../domain/config.js';
+import { createLogger } from '../domain/logger.js';
+import { createAgentcraftWorker } from './create-worker.js';
+import { installTemporalRuntime } from './runtime.js';
+import { activityDependencies, openServices, seedKnowledgeIfEnabled } from './services.js';
+
+async function main(): Promise<void> {
+  const configuration = loadConfiguration();
+  const logger = createLogger({ level: configuration.logLevel, name: 'agentcraft-worker' });
+  if (configuration.databaseUrl === undefined || configuration.redisUrl === undefined) {
+    logger.warn('DATABASE_URL or REDIS_URL is unset: a separate API process will not see this worker\'s data or events (use `npm start` for the all-in-one mode)');
+  }
+  installTemporalRuntime(logger);
+  const services = await openServices(configuration, logger);
+  await seedKnowledgeIfEnabled(configuration, services.store, logger);
+  const connection = await NativeConnection.connect(await temporalConnectionOptions(configuration.temporal));
+  const worker = await createAgentcraftWorker({
+    connection,
+    namespace: configuration.temporal.namespace,
+    taskQueue: configuration.temporal.taskQueue,
+    dependencies: activityDependencies(services, configuration, logger),
+    logger,
+    concurrency: configuration.workerConcurrency,
+  });
+  logger.info({ taskQueue: configuration.temporal.taskQueue, address: configuration.temporal.address }, 'worker running');
+  // The Temporal runtime shuts the worker down on SIGINT/SIGTERM; run() resolves once it has drained.
+  await worker.run();
+  await connection.close();
+  await services.close();
+  logger.info('worker stopped');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

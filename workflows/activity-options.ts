@@ -1,0 +1,28 @@
+/**
+ * Activity proxies with explicit timeouts and retry policies, one per kind of work.
+ * Cheap, idempotent steps run as local activities (no server round trip per step).
+ */
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failure-types.js';
+
+/** Bookkeeping and cheap computation: persistence, events, routing, QA. */
+export const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
+});
+
+/** Retrieval sources: each bounded on its own; a failure degrades the turn instead of failing it. */
+export const retrieval = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '5 seconds',
+  scheduleToCloseTimeout: '8 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumAttempts: 2, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
+});
+
+/** Model calls: long, heartbeating, retried with backoff by Temporal (provider SDK retries are off). */
+export const modelCallOptions: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '5 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
+};
+export const model = proxyActivities<Activities>(modelCallOptions);

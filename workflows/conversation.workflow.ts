@@ -1,0 +1,136 @@
+/**
+ * `conversationWorkflow`: the long-lived conversation. Accepts messages (update `sendMessage`), runs one
+ * child `turnWorkflow` per message in order, keeps a small summary (text lives in Postgres), forwards
+ * review decisions to the waiting turn, and continues-as-new before its history grows large.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { turnWorkflowId } from '../domain/constants.js';
+import type { TurnResult } from '../domain/types.js';
+import { initialCarry, snapshotOf, validateReviewDecision, validateSendMessage } from './conversation-state.js';
+import {
+  closeConversation,
+  getState,
+  reportEscalation,
+  reviewDecision,
+  sendMessage,
+  submitReviewDecision,
+  takeOver,
+  type ActiveTurn,
+  type ConversationCarry,
+  type ConversationInput,
+  type PendingMessage,
+  type ReviewDecision,
+} from './messages.js';
+import { agentsUsedKey, conversationStatusKey, customerIdKey, escalatedKey, tenantIdKey } from './search-attributes.js';
+import { errorMessage } from './turn-helpers.js';
+import { turnWorkflow } from './turn.workflow.js';
+
+const DEFAULT_MAX_TURNS_PER_RUN = 100;
+/** An idle conversation closes itself after 30 days; its history stays in Postgres. */
+const IDLE_TIMEOUT = '30 days';
+
+export async function conversationWorkflow(input: ConversationInput): Promise<ConversationCarry> {
+  const carry = initialCarry(input);
+  let activeTurn: ActiveTurn | null = null;
+  let turnsThisRun = 0;
+
+  setHandler(getState, () => snapshotOf(input.conversationId, carry, activeTurn));
+  setHandler(
+    sendMessage,
+    (message) => {
+      carry.turnCount += 1;
+      const turnNumber = carry.turnCount;
+      const turnId = `${input.conversationId}.${turnNumber}`;
+      carry.pending.push({ turnId, turnNumber, message: message.message.trim(), metadata: message.metadata ?? {} });
+      return { turnId, turnNumber, turnWorkflowId: turnWorkflowId(input.conversationId, turnNumber) };
+    },
+    { validator: (message) => validateSendMessage(carry, message) },
+  );
+  const forwardDecision = async (decision: ReviewDecision) => {
+    if (activeTurn === null || carry.pendingEscalation?.escalationId !== decision.escalationId) {
+      log.warn('review decision for no pending escalation ignored', { escalationId: decision.escalationId });
+      return;
+    }
+    await getExternalWorkflowHandle(activeTurn.workflowId).signal(reviewDecision, decision);
+  };
+  setHandler(reviewDecision, forwardDecision);
+  setHandler(submitReviewDecision, async (decision) => {
+    await forwardDecision(decision);
+    return { accepted: true as const };
+  }, { validator: (decision) => validateReviewDecision(carry, decision) });
+  setHandler(reportEscalation, (escalation) => {
+    carry.pendingEscalation = escalation;
+    carry.escalated = true;
+    carry.status = 'awaiting_review';
+    publishSearchAttributes();
+  });
+  setHandler(closeConversation, () => {
+    carry.status = 'closed';
+  });
+  setHandler(takeOver, ({ agent }) => {
+    log.info('a person took over the conversation', { agent });
+    carry.status = 'human_takeover';
+  });
+
+  function publishSearchAttributes(): void {
+    upsertSearchAttributes([
+      { key: conversationStatusKey, value: carry.status },
+      { key: tenantIdKey, value: input.tenantId },
+      { key: escalatedKey, value: carry.escalated },
+      { key: agentsUsedKey, value: carry.agentsUsed },
+      ...(input.customerId === null ? [] : [{ key: customerIdKey, value: input.customerId }]),
+    ]);
+  }
+
+  async function runTurn(next: PendingMessage): Promise<void> {
+    const workflowId = turnWorkflowId(input.conversationId, next.turnNumber);
+    activeTurn = { turnId: next.turnId, turnNumber: next.turnNumber, workflowId };
+    let result: TurnResult;
+    try {
+      result = await executeChild(turnWorkflow, {
+        workflowId,
+        args: [{ conversationId: input.conversationId, tenantId: input.tenantId, customerId: input.customerId, ...next }],
+        staticSummary: `Turn ${next.turnNumber} of conversation ${input.conversationId}`,
+      });
+    } catch (error) {
+      log.error('turn workflow failed', { turnId: next.turnId, error: errorMessage(error) });
+      result = { turnId: next.turnId, status: 'failed', answer: '', citations: [], confidence: 0, agents: [], escalated: false, costUsd: 0 };
+    }
+    carry.lastTurn = result;
+    carry.totalCostUsd += result.costUsd;
+    carry.agentsUsed = [...new Set([...carry.agentsUsed, ...result.agents])].sort();
+    carry.pendingEscalation = null;
+    if (carry.status === 'awaiting_review') carry.status = 'active';
+    activeTurn = null;
+    turnsThisRun += 1;
+    publishSearchAttributes();
+  }
+
+  publishSearchAttributes();
+  const maxTurns = input.maxTurnsPerRun ?? DEFAULT_MAX_TURNS_PER_RUN;
+  const canRunTurn = () => carry.pending.length > 0 && carry.status !== 'human_takeover';
+  for (;;) {
+    const woke = await condition(() => canRunTurn() || carry.status === 'closed', IDLE_TIMEOUT);
+    if (!woke) carry.status = 'closed';
+    const next = canRunTurn() ? carry.pending.shift() : undefined;
+    if (next !== undefined) await runTurn(next);
+    else if (carry.status === 'closed') break;
+    if (turnsThisRun >= maxTurns || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof conversationWorkflow>({ ...input, carried: carry });
+    }
+  }
+  publishSearchAttributes();
+  await condition(allHandlersFinished);
+  return carry;
+}

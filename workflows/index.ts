@@ -1,0 +1,3 @@
+/** The workflows the worker bundles. */
+export { conversationWorkflow } from './conversation.workflow.js';
+export { turnWorkflow } from './turn.workflow.js';

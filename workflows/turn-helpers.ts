@@ -1,0 +1,76 @@
+/** Pure helpers of the turn workflow: state, degradation of sources, review outcomes. */
+import { ActivityFailure, TimeoutFailure } from '@temporalio/workflow';
+import type { Stage } from '../domain/constants.js';
+import type { AgentFinding, Passage, SourceResult, SynthesizedAnswer } from '../domain/types.js';
+import type { ReviewDecision, TurnState } from './messages.js';
+
+export function initialTurnState(turnId: string): TurnState {
+  return { turnId, status: 'running', stage: null, stages: [], agents: [], answer: null, citations: [], confidence: null, costUsd: 0, escalationId: null };
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause !== undefined) return error.cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A retrieval source that failed or timed out becomes an empty, labelled result. */
+export async function degradeOnFailure(source: SourceResult['source'], pending: Promise<SourceResult>): Promise<SourceResult> {
+  try {
+    return await pending;
+  } catch (error) {
+    const timedOut = error instanceof ActivityFailure && error.cause instanceof TimeoutFailure;
+    return { source, status: timedOut ? 'timeout' : 'failed', passages: [], durationMs: 0, detail: errorMessage(error) };
+  }
+}
+
+/** Knowledge and web passages (the grounding set), best first; history stays context only. */
+export function groundingPassages(sources: SourceResult[]): Passage[] {
+  return sources
+    .filter((result) => result.source !== 'history')
+    .flatMap((result) => result.passages)
+    .sort((left, right) => right.score - left.score);
+}
+
+export function historyPassages(sources: SourceResult[]): Passage[] {
+  return sources.find((result) => result.source === 'history')?.passages ?? [];
+}
+
+/** Trace form of retrieval: statuses and hit counts without the passage texts. */
+export function retrievalSummary(sources: SourceResult[]) {
+  return sources.map(({ passages, ...rest }) => ({ ...rest, hits: passages.length }));
+}
+
+export function stageSummary(stage: Stage, value: unknown): string {
+  if (stage === 'retrieve' && Array.isArray(value)) {
+    return (value as SourceResult[]).map((result) => `${result.source}: ${result.status} (${result.passages.length})`).join(', ');
+  }
+  return '';
+}
+
+export function totalCost(findings: AgentFinding[], draft: SynthesizedAnswer): number {
+  return findings.reduce((sum, finding) => sum + finding.llmCall.costUsd, draft.llmCall.costUsd);
+}
+
+/** Shown to the customer while a reviewer looks at the answer. */
+export const HOLDING_MESSAGE = 'A specialist is reviewing your question to make sure you get the right answer. We will reply here shortly.';
+/** Sent when the review times out: nothing unreviewed goes out. */
+export const REVIEW_TIMEOUT_ANSWER =
+  'Thanks for your patience — your question needs a specialist, and our team will follow up with you directly. Nothing more is needed from you right now.';
+export const REJECTED_ANSWER = 'A specialist reviewed your question and will follow up with you directly.';
+
+/** The answer the customer receives after a review decision (or its absence). */
+export function answerAfterReview(decision: ReviewDecision | undefined, draft: SynthesizedAnswer): SynthesizedAnswer {
+  if (decision === undefined) return { ...draft, text: REVIEW_TIMEOUT_ANSWER, citations: [], notice: null };
+  if (decision.action === 'approve') return draft;
+  if (decision.action === 'edit') {
+    const text = decision.answer ?? draft.text;
+    const citations = draft.citations.filter((citation) => text.includes(`[${citation.index}]`));
+    return { ...draft, text, citations, notice: null };
+  }
+  return { ...draft, text: decision.answer ?? REJECTED_ANSWER, citations: [], notice: null };
+}
+
+export function escalationStatusOf(decision: ReviewDecision | undefined): 'approved' | 'edited' | 'rejected' | 'timed_out' {
+  if (decision === undefined) return 'timed_out';
+  return decision.action === 'approve' ? 'approved' : decision.action === 'edit' ? 'edited' : 'rejected';
+}
