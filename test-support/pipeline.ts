@@ -25,6 +25,8 @@ export interface TestPipelineOptions {
   wrapStore?: (store: Store) => Store;
   eventLog?: EventLog;
   databaseUrl?: string;
+  /** Defaults to the dev server of the vitest global setup. */
+  temporalAddress?: string;
 }
 
 export interface TestPipeline {
@@ -53,10 +55,11 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
     logger: testLogger,
     settings: { qaMinConfidence: 0.2, reviewTimeoutMs: 60_000, ...options.settings },
   };
-  const nativeConnection = await NativeConnection.connect({ address: testTemporalAddress() });
+  const address = options.temporalAddress ?? testTemporalAddress();
+  const nativeConnection = await NativeConnection.connect({ address });
   const worker = await createAgentcraftWorker({ connection: nativeConnection, namespace: 'default', taskQueue, dependencies, logger: testLogger });
   const running = worker.run();
-  const connection = await Connection.connect({ address: testTemporalAddress() });
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
   return {
     client,

@@ -153,7 +153,10 @@ export function createTurnLifecycleActivities({ store, eventLog }: ActivityDepen
         citations: [],
         confidence: 0,
       });
-      await store.updateTurn(input.turnId, { status: TurnStatus.failed, finishedAt: new Date().toISOString() });
+      // The turn row is missing when the very first step failed; the event still tells the customer.
+      if ((await store.getTurn(input.turnId)) !== null) {
+        await store.updateTurn(input.turnId, { status: TurnStatus.failed, finishedAt: new Date().toISOString() });
+      }
       await publishEvent(eventLog, input, EventType.turnFinished, { result, error: input.reason }, 'finish');
       return result;
     },

@@ -1,0 +1,260 @@
+/**
+ * The `Store` on kysely: PostgreSQL in production, PGlite embedded, same SQL and migrations. Writes are
+ * idempotent (keyed inserts with ON CONFLICT), so Temporal activity retries never duplicate rows.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { FailureType } from '../../domain/failure-types.js';
+import { createLogger, type Logger } from '../../domain/logger.js';
+import type { ConversationStatus, StageTiming } from '../../domain/types.js';
+import { createDatabase, type Database, type DatabaseOptions } from './database.js';
+import { countKnowledgeDocuments, searchKnowledge, upsertKnowledgeDocument } from './knowledge-queries.js';
+import { migrateToLatest } from './migrations/index.js';
+import { toConversationRecord, toEscalationRecord, toJson, toMessageRecord, toStageTiming, toTurnRecord, toTurnUpdate, type TurnPatch } from './row-mappers.js';
+import type { ConversationRecord, EscalationRecord, KnowledgeDocumentInput, KnowledgeHit, MessageRecord, Store, TurnRecord } from './store.js';
+
+export type StoreOptions = DatabaseOptions;
+
+/** User before assistant (before a human agent) when two messages share a timestamp. */
+const roleRank = sql<number>`case role when 'user' then 0 when 'assistant' then 1 else 2 end`;
+
+/** A missing row: non-retryable, so Temporal does not retry a write that can never succeed. */
+function notFound(kind: string, id: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`${kind} ${id} not found`, FailureType.NotFound);
+}
+
+/** Runs a write; a foreign-key violation (the parent row is missing) becomes a non-retryable NotFound. */
+async function withParent<T>(kind: string, id: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === '23503') throw notFound(kind, id);
+    throw error;
+  }
+}
+
+/**
+ * The relational store over a kysely instance. Children (messages, turns, escalations) require their
+ * conversation to exist (`ensureConversation` first) and stage timings their turn; a missing parent, or
+ * an update of a missing row, fails with a non-retryable `ApplicationFailure` of type `NotFound`.
+ */
+export class KyselyStore implements Store {
+  readonly #db: Kysely<Database>;
+  readonly #logger: Logger;
+
+  constructor(db: Kysely<Database>, options: { logger?: Logger } = {}) {
+    this.#db = db;
+    this.#logger = options.logger ?? createLogger({ name: 'persistence' });
+  }
+
+  async migrate(): Promise<void> {
+    await this.applyMigrations();
+  }
+
+  /** Like `migrate()`, and returns the names of the migrations it ran (empty when the schema was current). */
+  applyMigrations(): Promise<string[]> {
+    return migrateToLatest(this.#db, this.#logger);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+
+  async ensureConversation(input: Parameters<Store['ensureConversation']>[0]): Promise<ConversationRecord> {
+    await this.#db
+      .insertInto('conversations')
+      .values({ id: input.id, tenant_id: input.tenantId, customer_id: input.customerId, metadata: toJson(input.metadata ?? {}) })
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .execute();
+    const row = await this.#db.selectFrom('conversations').selectAll().where('id', '=', input.id).executeTakeFirstOrThrow();
+    return toConversationRecord(row);
+  }
+
+  async setConversationStatus(id: string, status: ConversationStatus): Promise<void> {
+    const result = await this.#db
+      .updateTable('conversations')
+      .set({ status, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw notFound('Conversation', id);
+  }
+
+  async getConversation(id: string): Promise<{ conversation: ConversationRecord; messages: MessageRecord[]; turns: TurnRecord[] } | null> {
+    const conversation = await this.#db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    if (conversation === undefined) return null;
+    const messages = await this.#db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', id)
+      .orderBy('created_at')
+      .orderBy(roleRank)
+      .orderBy('id')
+      .execute();
+    const turns = await this.#db.selectFrom('turns').selectAll().where('conversation_id', '=', id).orderBy('turn_number').execute();
+    const stages = await this.#stagesOf(turns.map((turn) => turn.id));
+    return {
+      conversation: toConversationRecord(conversation),
+      messages: messages.map(toMessageRecord),
+      turns: turns.map((turn) => toTurnRecord(turn, stages.get(turn.id) ?? [])),
+    };
+  }
+
+  async saveMessage(input: Omit<MessageRecord, 'createdAt'>): Promise<MessageRecord> {
+    const inserted = await withParent('Conversation', input.conversationId, () =>
+      this.#db
+        .insertInto('messages')
+        .values({
+          id: input.id,
+          conversation_id: input.conversationId,
+          turn_id: input.turnId,
+          role: input.role,
+          content: input.content,
+          citations: toJson(input.citations),
+          confidence: input.confidence,
+        })
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .returningAll()
+        .executeTakeFirst(),
+    );
+    if (inserted === undefined) {
+      const stored = await this.#db.selectFrom('messages').selectAll().where('id', '=', input.id).executeTakeFirstOrThrow();
+      return toMessageRecord(stored);
+    }
+    await this.#db.updateTable('conversations').set({ updated_at: sql<Date>`now()` }).where('id', '=', input.conversationId).execute();
+    return toMessageRecord(inserted);
+  }
+
+  async startTurn(input: { id: string; conversationId: string; turnNumber: number; workflowId: string }): Promise<void> {
+    await withParent('Conversation', input.conversationId, () =>
+      this.#db
+        .insertInto('turns')
+        .values({ id: input.id, conversation_id: input.conversationId, turn_number: input.turnNumber, workflow_id: input.workflowId })
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .execute(),
+    );
+  }
+
+  async recordStage(turnId: string, timing: StageTiming): Promise<void> {
+    const values = {
+      started_at: timing.startedAt,
+      finished_at: timing.finishedAt,
+      duration_ms: timing.durationMs,
+      status: timing.status,
+    };
+    await withParent('Turn', turnId, () =>
+      this.#db
+        .insertInto('turn_stages')
+        .values({ turn_id: turnId, stage: timing.stage, ...values })
+        .onConflict((conflict) => conflict.columns(['turn_id', 'stage']).doUpdateSet(values))
+        .execute(),
+    );
+  }
+
+  async updateTurn(turnId: string, patch: TurnPatch): Promise<void> {
+    const values = toTurnUpdate(patch);
+    if (Object.keys(values).length === 0) {
+      if ((await this.#db.selectFrom('turns').select('id').where('id', '=', turnId).executeTakeFirst()) === undefined) throw notFound('Turn', turnId);
+      return;
+    }
+    const result = await this.#db.updateTable('turns').set(values).where('id', '=', turnId).executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw notFound('Turn', turnId);
+  }
+
+  async getTurn(turnId: string): Promise<TurnRecord | null> {
+    const turn = await this.#db.selectFrom('turns').selectAll().where('id', '=', turnId).executeTakeFirst();
+    if (turn === undefined) return null;
+    const stages = await this.#stagesOf([turnId]);
+    return toTurnRecord(turn, stages.get(turnId) ?? []);
+  }
+
+  async getCustomerHistory(input: Parameters<Store['getCustomerHistory']>[0]): Promise<MessageRecord[]> {
+    if (!(input.limit > 0)) return [];
+    const rows = await this.#db
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .selectAll('messages')
+      .where('conversations.tenant_id', '=', input.tenantId)
+      .where('conversations.customer_id', '=', input.customerId)
+      .where('conversations.id', '<>', input.excludeConversationId)
+      .orderBy('messages.created_at', 'desc')
+      .orderBy(roleRank, 'desc')
+      .orderBy('messages.id', 'desc')
+      .limit(Math.floor(input.limit))
+      .execute();
+    return rows.map(toMessageRecord);
+  }
+
+  upsertKnowledgeDocument(input: KnowledgeDocumentInput): Promise<'inserted' | 'updated' | 'unchanged'> {
+    return upsertKnowledgeDocument(this.#db, input);
+  }
+
+  countKnowledgeDocuments(tenantId: string): Promise<number> {
+    return countKnowledgeDocuments(this.#db, tenantId);
+  }
+
+  searchKnowledge(input: { tenantId: string; query: string; limit: number }): Promise<KnowledgeHit[]> {
+    return searchKnowledge(this.#db, input);
+  }
+
+  async createEscalation(input: Parameters<Store['createEscalation']>[0]): Promise<EscalationRecord> {
+    await withParent('Conversation', input.conversationId, () =>
+      this.#db
+        .insertInto('escalations')
+        .values({ id: input.id, conversation_id: input.conversationId, turn_id: input.turnId, reason: input.reason, draft_answer: input.draftAnswer })
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .execute(),
+    );
+    const row = await this.#db.selectFrom('escalations').selectAll().where('id', '=', input.id).executeTakeFirstOrThrow();
+    return toEscalationRecord(row);
+  }
+
+  /** Resolves a pending escalation; the first decision wins, so a retried or late decision is a no-op. */
+  async resolveEscalation(input: Parameters<Store['resolveEscalation']>[0]): Promise<void> {
+    const result = await this.#db
+      .updateTable('escalations')
+      .set({ status: input.status, reviewer: input.reviewer, final_answer: input.finalAnswer, resolved_at: sql<Date>`now()` })
+      .where('id', '=', input.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) return;
+    const exists = await this.#db.selectFrom('escalations').select('id').where('id', '=', input.id).executeTakeFirst();
+    if (exists === undefined) throw notFound('Escalation', input.id);
+  }
+
+  /** Escalations, oldest first (the reviewer queue's order), optionally of one status. */
+  async listEscalations(input: { status?: EscalationRecord['status'] }): Promise<EscalationRecord[]> {
+    let query = this.#db.selectFrom('escalations').selectAll();
+    if (input.status !== undefined) query = query.where('status', '=', input.status);
+    const rows = await query.orderBy('created_at').orderBy('id').execute();
+    return rows.map(toEscalationRecord);
+  }
+
+  async #stagesOf(turnIds: string[]): Promise<Map<string, StageTiming[]>> {
+    const byTurn = new Map<string, StageTiming[]>();
+    if (turnIds.length === 0) return byTurn;
+    const rows = await this.#db
+      .selectFrom('turn_stages')
+      .selectAll()
+      .where('turn_id', 'in', turnIds)
+      .orderBy('started_at')
+      .orderBy('finished_at')
+      .orderBy('stage')
+      .execute();
+    for (const row of rows) {
+      const stages = byTurn.get(row.turn_id) ?? [];
+      stages.push(toStageTiming(row));
+      byTurn.set(row.turn_id, stages);
+    }
+    return byTurn;
+  }
+}
+
+/** Builds the store on PostgreSQL (`databaseUrl`) or PGlite (`pgliteDirectory`, or in memory). Call `migrate()` before use. */
+export function createStore(options: StoreOptions): KyselyStore {
+  return new KyselyStore(createDatabase(options), { logger: options.logger });
+}

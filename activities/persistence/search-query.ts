@@ -1,0 +1,29 @@
+/**
+ * Turns free user text into a PostgreSQL `to_tsquery` expression. The text is reduced to words of letters,
+ * marks and digits, so no tsquery operator (`& | ! ( ) : * '`) can reach the parser; the result is still
+ * passed as a bound parameter, never spliced into SQL.
+ */
+
+/** Upper bound on words per query: bounds the cost of the OR query on long pasted text. */
+export const MAX_QUERY_WORDS = 32;
+
+const WORD_PATTERN = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
+
+/** The distinct lower-cased words of `text`, in order of first appearance, at most `MAX_QUERY_WORDS`. */
+export function queryWords(text: string): string[] {
+  const words = new Set<string>();
+  for (const match of text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN)) {
+    words.add(match[0]);
+    if (words.size >= MAX_QUERY_WORDS) break;
+  }
+  return [...words];
+}
+
+/**
+ * `w1 | w2 | …` (OR semantics: ranking, not filtering, decides what is relevant), or `null` when the text
+ * has no usable word.
+ */
+export function toOrTsQuery(text: string): string | null {
+  const words = queryWords(text);
+  return words.length === 0 ? null : words.join(' | ');
+}

@@ -1,0 +1,18 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parseHistory, replayHistory } from '../workers/replay.js';
+
+const fixtures = new URL('./__fixtures__/', import.meta.url);
+const files = (await readdir(fixtures)).filter((file) => file.endsWith('-history.json')).sort();
+
+describe('saved workflow histories replay against the current code', () => {
+  it('has histories of both workflows to replay', () => {
+    expect(files).toEqual(['conversation-history.json', 'turn-answered-history.json', 'turn-escalated-history.json']);
+  });
+
+  it.each(files)('%s replays without nondeterminism', async (file) => {
+    const history = parseHistory(JSON.parse(await readFile(new URL(file, fixtures), 'utf8')));
+    expect(history.events?.length).toBeGreaterThan(10);
+    expect(await replayHistory(history, file)).toEqual({ workflowId: file, error: null });
+  });
+});
