@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import globals from 'globals';
 
 /** Node built-ins, bare and with the `node:` prefix: forbidden in deterministic workflow code. */
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
@@ -43,5 +44,6 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: globals.node },
   },
 );

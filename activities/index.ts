@@ -15,7 +15,7 @@ export type { ActivityDependencies, PipelineSettings } from './dependencies.js';
 export function createActivities(dependencies: ActivityDependencies) {
   return {
     ...createTurnLifecycleActivities(dependencies),
-    ...createRoutingActivities(),
+    ...createRoutingActivities(dependencies),
     ...createRetrievalActivities(dependencies),
     ...createAgentActivities(dependencies),
     ...createSynthesisActivities(dependencies),

@@ -83,6 +83,9 @@ export interface AgentFinding {
   passages: Passage[];
   confidence: number;
   llmCall: LlmCall;
+  /** Wall-clock bounds of the agent's work (the agents stage spans the earliest start to the last end). */
+  startedAt: string;
+  finishedAt: string;
 }
 
 /** A numbered citation in a delivered answer (`[1]` in the text refers to `index: 1`). */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkerInterceptors } from '@temporalio/worker';
 import type { ActivityDependencies, PipelineSettings } from '../activities/index.js';
 import type { EventLog } from '../activities/events/event-log.js';
 import { MemoryEventLog } from '../activities/events/memory-event-log.js';
@@ -27,6 +27,7 @@ export interface TestPipelineOptions {
   databaseUrl?: string;
   /** Defaults to the dev server of the vitest global setup. */
   temporalAddress?: string;
+  interceptors?: WorkerInterceptors;
 }
 
 export interface TestPipeline {
@@ -57,7 +58,14 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
   };
   const address = options.temporalAddress ?? testTemporalAddress();
   const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await createAgentcraftWorker({ connection: nativeConnection, namespace: 'default', taskQueue, dependencies, logger: testLogger });
+  const worker = await createAgentcraftWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    dependencies,
+    logger: testLogger,
+    ...(options.interceptors === undefined ? {} : { interceptors: options.interceptors }),
+  });
   const running = worker.run();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });

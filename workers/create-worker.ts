@@ -1,6 +1,6 @@
 /** Builds the AgentCraft worker: the workflows (bundled) and every activity on one task queue. */
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerInterceptors, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
 import type { Logger } from '../domain/logger.js';
 
@@ -33,6 +33,8 @@ export interface CreateWorkerOptions {
   /** Upper bound of concurrent activities and local activities (default 100). */
   concurrency?: number;
   identity?: string;
+  /** Extra interceptors (benchmarks time activities with one). */
+  interceptors?: WorkerInterceptors;
 }
 
 export async function createAgentcraftWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -49,5 +51,6 @@ export async function createAgentcraftWorker(options: CreateWorkerOptions): Prom
     maxCachedWorkflows: 1000,
     shutdownGraceTime: '10 seconds',
     ...(options.identity === undefined ? {} : { identity: options.identity }),
+    ...(options.interceptors === undefined ? {} : { interceptors: options.interceptors }),
   });
 }

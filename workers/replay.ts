@@ -1,7 +1,7 @@
 /** Replays workflow histories against the current workflow code (nondeterminism shows up as errors). */
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { Logger } from '../domain/logger.js';
 import { workflowBundle } from './create-worker.js';
 

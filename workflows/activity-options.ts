@@ -6,17 +6,10 @@ import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@te
 import type { Activities } from '../activities/index.js';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failure-types.js';
 
-/** Bookkeeping and cheap computation: persistence, events, routing, QA. */
+/** Bookkeeping and cheap, bounded steps: persistence, events, routing, retrieval (each source has its own limit), QA. */
 export const local = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
-});
-
-/** Retrieval sources: each bounded on its own; a failure degrades the turn instead of failing it. */
-export const retrieval = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '5 seconds',
-  scheduleToCloseTimeout: '8 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumAttempts: 2, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
 });
 
 /** Model calls: long, heartbeating, retried with backoff by Temporal (provider SDK retries are off). */

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Stage } from '../domain/constants.js';
-import type { Citation, ConversationStatus, StageTiming, TurnResult, TurnStatus } from '../domain/types.js';
+import type { Citation, ConversationStatus, TurnResult, TurnStatus } from '../domain/types.js';
 
 /** Arguments of `conversationWorkflow` (also carried across continue-as-new). */
 export interface ConversationInput {
@@ -102,7 +102,6 @@ export interface TurnState {
   turnId: string;
   status: TurnStatus;
   stage: Stage | null;
-  stages: StageTiming[];
   agents: { agentId: string; status: AgentStatus }[];
   answer: string | null;
   citations: Citation[];

@@ -1,26 +1,15 @@
 /** Pure helpers of the turn workflow: state, degradation of sources, review outcomes. */
-import { ActivityFailure, TimeoutFailure } from '@temporalio/workflow';
-import type { Stage } from '../domain/constants.js';
+import { ActivityFailure } from '@temporalio/workflow';
 import type { AgentFinding, Passage, SourceResult, SynthesizedAnswer } from '../domain/types.js';
 import type { ReviewDecision, TurnState } from './messages.js';
 
 export function initialTurnState(turnId: string): TurnState {
-  return { turnId, status: 'running', stage: null, stages: [], agents: [], answer: null, citations: [], confidence: null, costUsd: 0, escalationId: null };
+  return { turnId, status: 'running', stage: null, agents: [], answer: null, citations: [], confidence: null, costUsd: 0, escalationId: null };
 }
 
 export function errorMessage(error: unknown): string {
   if (error instanceof ActivityFailure && error.cause !== undefined) return error.cause.message;
   return error instanceof Error ? error.message : String(error);
-}
-
-/** A retrieval source that failed or timed out becomes an empty, labelled result. */
-export async function degradeOnFailure(source: SourceResult['source'], pending: Promise<SourceResult>): Promise<SourceResult> {
-  try {
-    return await pending;
-  } catch (error) {
-    const timedOut = error instanceof ActivityFailure && error.cause instanceof TimeoutFailure;
-    return { source, status: timedOut ? 'timeout' : 'failed', passages: [], durationMs: 0, detail: errorMessage(error) };
-  }
 }
 
 /** Knowledge and web passages (the grounding set), best first; history stays context only. */
@@ -33,18 +22,6 @@ export function groundingPassages(sources: SourceResult[]): Passage[] {
 
 export function historyPassages(sources: SourceResult[]): Passage[] {
   return sources.find((result) => result.source === 'history')?.passages ?? [];
-}
-
-/** Trace form of retrieval: statuses and hit counts without the passage texts. */
-export function retrievalSummary(sources: SourceResult[]) {
-  return sources.map(({ passages, ...rest }) => ({ ...rest, hits: passages.length }));
-}
-
-export function stageSummary(stage: Stage, value: unknown): string {
-  if (stage === 'retrieve' && Array.isArray(value)) {
-    return (value as SourceResult[]).map((result) => `${result.source}: ${result.status} (${result.passages.length})`).join(', ');
-  }
-  return '';
 }
 
 export function totalCost(findings: AgentFinding[], draft: SynthesizedAnswer): number {

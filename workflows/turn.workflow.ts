@@ -5,27 +5,18 @@
 import { condition, getExternalWorkflowHandle, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Stage } from '../domain/constants.js';
 import type { AgentFinding, RouteDecision, SourceResult, SynthesizedAnswer, TurnResult } from '../domain/types.js';
-import type { TurnTracePatch } from '../activities/turn/turn-lifecycle.js';
-import { local, model, modelCallOptions, retrieval } from './activity-options.js';
+import { local, model, modelCallOptions } from './activity-options.js';
 import { getTurnState, reportEscalation, reviewDecision, type ReviewDecision, type TurnInput, type TurnState } from './messages.js';
 import {
   answerAfterReview,
-  degradeOnFailure,
   errorMessage,
   escalationStatusOf,
   groundingPassages,
   historyPassages,
   HOLDING_MESSAGE,
   initialTurnState,
-  retrievalSummary,
-  stageSummary,
   totalCost,
 } from './turn-helpers.js';
-
-interface StageOutcome {
-  status?: 'ok' | 'degraded';
-  trace?: TurnTracePatch;
-}
 
 export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   const state = initialTurnState(input.turnId);
@@ -36,29 +27,19 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     if (received.escalationId === state.escalationId && decision === undefined) decision = received;
   });
 
-  /** Runs one stage between `stage-started` and `stage-finished` (timings and trace persisted). */
-  async function inStage<T>(stage: Stage, work: () => Promise<T>, describe?: (value: T) => StageOutcome): Promise<T> {
-    state.stage = stage;
-    const { startedAt } = await local.markStageStarted({ ...turn, stage });
+  /**
+   * Runs one stage. Stage activities publish their own `stage-started`/`stage-finished` (no extra
+   * round trip per boundary); when a stage fails for good, the workflow records the failure.
+   */
+  async function stage<T>(name: Stage, work: () => Promise<T>): Promise<T> {
+    state.stage = name;
+    const startedAt = new Date().toISOString();
     try {
-      const value = await work();
-      const outcome = describe?.(value) ?? {};
-      const timing = await local.markStageFinished({ ...turn, stage, startedAt, status: outcome.status ?? 'ok', summary: stageSummary(stage, value), trace: outcome.trace });
-      state.stages.push(timing);
-      return value;
+      return await work();
     } catch (error) {
-      if (!isCancellation(error)) state.stages.push(await local.markStageFinished({ ...turn, stage, startedAt, status: 'failed', summary: errorMessage(error) }));
+      if (!isCancellation(error)) await local.markStageFinished({ ...turn, stage: name, startedAt, status: 'failed', summary: errorMessage(error) });
       throw error;
     }
-  }
-
-  async function retrieveAll(): Promise<SourceResult[]> {
-    const query = input.message;
-    return Promise.all([
-      degradeOnFailure('knowledge', retrieval.retrieveKnowledge({ tenantId: input.tenantId, query, limit: 8 })),
-      degradeOnFailure('web', retrieval.retrieveWeb({ query })),
-      degradeOnFailure('history', retrieval.retrieveCustomerHistory({ tenantId: input.tenantId, customerId: input.customerId, conversationId: input.conversationId, query, limit: 3 })),
-    ]);
   }
 
   async function runAgents(route: RouteDecision, sources: SourceResult[]): Promise<AgentFinding[]> {
@@ -88,35 +69,33 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     const escalationId = `${input.turnId}.review`;
     state.escalationId = escalationId;
     state.status = 'awaiting_review';
+    const { startedAt } = await local.markStageStarted({ ...turn, stage: 'review' });
     await local.createEscalation({ ...turn, escalationId, reason, draft, holdingMessage: HOLDING_MESSAGE, agents });
     const parent = workflowInfo().parent;
     if (parent !== undefined) {
       await getExternalWorkflowHandle(parent.workflowId).signal(reportEscalation, { turnId: input.turnId, escalationId });
     }
     await condition(() => decision !== undefined, timeoutMs);
-    await local.resolveEscalation({ ...turn, escalationId, status: escalationStatusOf(decision), reviewer: decision?.reviewer ?? null, finalAnswer: decision?.answer ?? null });
+    const outcome = escalationStatusOf(decision);
+    await local.resolveEscalation({ ...turn, escalationId, status: outcome, reviewer: decision?.reviewer ?? null, finalAnswer: decision?.answer ?? null });
+    await local.markStageFinished({ ...turn, stage: 'review', startedAt, status: 'ok', summary: outcome });
     state.status = 'running';
     return answerAfterReview(decision, draft);
   }
 
   try {
     await local.beginTurn({ ...turn, tenantId: input.tenantId, customerId: input.customerId, turnNumber: input.turnNumber, workflowId: workflowInfo().workflowId, message: input.message, metadata: input.metadata });
-    const route = await inStage('route', () => local.routeQuestion({ question: input.message }), (value) => ({ trace: { route: value } }));
-    const sources = await inStage('retrieve', retrieveAll, (value) => ({
-      status: value.some((result) => result.status === 'failed' || result.status === 'timeout') ? 'degraded' : 'ok',
-      trace: { retrieval: retrievalSummary(value), retrievalHits: value.flatMap((result) => result.passages) },
-    }));
-    const findings = await inStage('agents', () => runAgents(route, sources), (value) => ({
-      status: value.length < route.agents.length ? 'degraded' : 'ok',
-      trace: { agents: value.map((finding) => finding.agentId) },
-    }));
+    const route = await stage('route', () => local.routeQuestion({ ...turn, question: input.message }));
+    const sources = await stage('retrieve', () =>
+      local.retrieveSources({ ...turn, tenantId: input.tenantId, customerId: input.customerId, query: input.message, knowledgeLimit: 8, historyLimit: 3 }),
+    );
+    const findings = await stage('agents', () => runAgents(route, sources));
     const agents = findings.map((finding) => finding.agentId);
-    const draft = await inStage('synthesize', () => model.synthesizeAnswer.executeWithOptions({ ...modelCallOptions, summary: 'synthesize one cited answer' }, [{ ...turn, question: input.message, findings }]));
-    state.answer = draft.text;
-    state.citations = draft.citations;
-    state.confidence = draft.confidence;
-    const qa = await inStage('qa', () => local.checkQuality({ ...turn, question: input.message, route, draft }), (value) => ({ trace: { qa: value.checks } }));
-    const final = qa.outcome === 'escalate' ? await inStage('review', () => review(qa.answer, qa.reason ?? 'qa', agents, qa.reviewTimeoutMs)) : qa.answer;
+    const synthesizeInput = { ...turn, question: input.message, findings, agentsAsked: route.agents.length };
+    const draft = await stage('synthesize', () => model.synthesizeAnswer.executeWithOptions({ ...modelCallOptions, summary: 'synthesize one cited answer' }, [synthesizeInput]));
+    Object.assign(state, { answer: draft.text, citations: draft.citations, confidence: draft.confidence });
+    const qa = await stage('qa', () => local.checkQuality({ ...turn, question: input.message, route, draft }));
+    const final = qa.outcome === 'escalate' ? await stage('review', () => review(qa.answer, qa.reason ?? 'qa', agents, qa.reviewTimeoutMs)) : qa.answer;
     const costUsd = totalCost(findings, draft);
     const result: TurnResult = {
       turnId: input.turnId,
@@ -131,10 +110,8 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
       ...(final.notice === null ? {} : { notice: final.notice }),
     };
     const llmCalls = [...findings.map((finding) => finding.llmCall), draft.llmCall];
-    state.stage = 'deliver';
-    const { startedAt } = await local.markStageStarted({ ...turn, stage: 'deliver' });
     const trace = { agents, llmCalls, confidence: final.confidence, costUsd, escalated: result.escalated, escalationId: state.escalationId };
-    const delivered = await local.deliverAnswer({ ...turn, startedAt, result, trace });
+    const delivered = await stage('deliver', () => local.deliverAnswer({ ...turn, result, trace }));
     Object.assign(state, { status: 'completed', stage: null, answer: delivered.answer, citations: delivered.citations, confidence: delivered.confidence, costUsd });
     return delivered;
   } catch (error) {

@@ -8,6 +8,7 @@ import type { ChatRequest, ChatResult } from '../llm/chat-model.js';
 import { withHeartbeat } from '../llm/heartbeat.js';
 import { parseCitedSentences } from '../llm/offline-model.js';
 import { terms } from '../llm/text.js';
+import { createStageRecorder } from '../turn/stage-recorder.js';
 import { findAgent } from './catalog.js';
 
 export interface RunAgentInput extends TurnRef {
@@ -63,12 +64,16 @@ function agentRequest(input: RunAgentInput, system: string): ChatRequest {
   };
 }
 
-export function createAgentActivities({ chatModel, eventLog }: ActivityDependencies) {
+export function createAgentActivities(dependencies: ActivityDependencies) {
+  const { chatModel, eventLog } = dependencies;
+  const stages = createStageRecorder(dependencies);
   return {
     /** One specialist drafts findings: claims, each tied to the passages that support it. */
     async runAgent(input: RunAgentInput): Promise<AgentFinding> {
       const agent = findAgent(input.agentId);
       if (agent === undefined) throw ApplicationFailure.nonRetryable(`Unknown agent "${input.agentId}"`, FailureType.InvalidInput);
+      // The agents stage starts with its first agent (published once per turn).
+      const startedAt = await stages.started(input, 'agents');
       await publishEvent(eventLog, input, EventType.agentStarted, { agentId: agent.id, name: agent.name }, agent.id);
       const started = performance.now();
       const request = agentRequest(input, `You are the ${agent.name} of the support team. ${agent.description}`);
@@ -81,6 +86,8 @@ export function createAgentActivities({ chatModel, eventLog }: ActivityDependenc
         passages: input.passages.filter((passage) => cited.has(passage.id)),
         confidence: claims.length === 0 ? 0 : Number(questionCoverage(input.question, claims.map((claim) => claim.text)).toFixed(3)),
         llmCall: llmCallOf('agent', result, performance.now() - started, agent.id),
+        startedAt,
+        finishedAt: new Date().toISOString(),
       };
       await publishEvent(
         eventLog,

@@ -49,6 +49,8 @@ const EVIDENCE_SENTENCES = 3;
 const QUESTION_FILLER = new Set([
   ...['long', 'often', 'happen', 'need', 'want', 'know', 'tell'],
   ...['hi', 'hello', 'thank', 'possibl', 'abl', 'offer'],
+  // Asking for a person is for the router and QA (escalation); it says nothing about the topic.
+  ...['talk', 'speak', 'human', 'person', 'someon', 'real', 'repres'],
 ]);
 const BM25_K1 = 1.2;
 /** Weak length normalization: sentences vary less in length than documents, and long ones are often the best. */
@@ -136,7 +138,9 @@ function selectSentences(question: string, documents: GroundingDocument[], maxOu
   const totalWeight = sumOf(queryTerms.map((term) => idf.get(term) ?? 0));
   const known = queryTerms.filter((term) => candidates.some((candidate) => candidate.terms.includes(term) || candidate.contextTerms.has(term)));
   if (sumOf(known.map((term) => idf.get(term) ?? 0)) < MIN_COLLECTION_COVERAGE * totalWeight) return { kind: 'none' };
-  const scored = scoreCandidates(queryTerms, candidates, idf).filter((candidate) => candidate.coverage >= MIN_COVERAGE && candidate.score > 0);
+  // Coverage is measured over the terms the documents know: words no document contains ("talk to a
+  // human") cannot be answered by any sentence, and the check above already rejects off-topic questions.
+  const scored = scoreCandidates(known, candidates, idf).filter((candidate) => candidate.coverage >= MIN_COVERAGE && candidate.score > 0);
   if (scored.length === 0) return { kind: 'none' };
   const chosen = pickWithinLimits(scored, maxOutputTokens ?? Number.POSITIVE_INFINITY);
   // Relevant sentences exist but none fits in `maxOutputTokens`: an empty, length-limited answer.

@@ -1,11 +1,11 @@
 import type { Citation, QaCheck, QaResult, RouteDecision, SynthesizedAnswer } from '../../domain/types.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import { parseCitedSentences } from '../llm/offline-model.js';
+import type { TurnRef } from '../events/publisher.js';
+import { createStageRecorder } from '../turn/stage-recorder.js';
 import { redactPii } from './pii.js';
 
-export interface CheckQualityInput {
-  conversationId: string;
-  turnId: string;
+export interface CheckQualityInput extends TurnRef {
   question: string;
   route: RouteDecision;
   draft: SynthesizedAnswer;
@@ -55,11 +55,11 @@ function escalationReason(input: CheckQualityInput, grounding: QaCheck, answer: 
   return null;
 }
 
-export function createQaActivities({ settings }: ActivityDependencies) {
-  return {
-    /** QA stage: grounding, PII redaction, injection heuristics and the confidence threshold. */
-    // eslint-disable-next-line @typescript-eslint/require-await
-    async checkQuality(input: CheckQualityInput): Promise<CheckQualityResult> {
+export function createQaActivities(dependencies: ActivityDependencies) {
+  const { settings } = dependencies;
+  const stages = createStageRecorder(dependencies);
+
+  function check(input: CheckQualityInput): CheckQualityResult {
       const grounding = checkGrounding(input.draft);
       const pii = checkPii(grounding.answer);
       const injection = checkInjection(input.question);
@@ -76,6 +76,15 @@ export function createQaActivities({ settings }: ActivityDependencies) {
         answer: pii.answer,
         reviewTimeoutMs: settings.reviewTimeoutMs,
       };
+  }
+
+  return {
+    /** QA stage: grounding, PII redaction, injection heuristics and the confidence threshold. */
+    async checkQuality(input: CheckQualityInput): Promise<CheckQualityResult> {
+      return stages.run(input, 'qa', () => Promise.resolve(check(input)), (result) => ({
+        summary: result.outcome === 'pass' ? 'pass' : `escalate: ${result.reason ?? ''}`,
+        trace: { qa: result.checks },
+      }));
     },
   };
 }

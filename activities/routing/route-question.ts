@@ -1,8 +1,11 @@
 import type { AgentChoice, Complexity, RouteDecision } from '../../domain/types.js';
 import { AGENT_CATALOG, FALLBACK_AGENT_ID, type AgentDefinition } from '../agents/catalog.js';
+import type { ActivityDependencies } from '../dependencies.js';
+import type { TurnRef } from '../events/publisher.js';
 import { terms } from '../llm/text.js';
+import { createStageRecorder } from '../turn/stage-recorder.js';
 
-export interface RouteQuestionInput {
+export interface RouteQuestionInput extends TurnRef {
   question: string;
 }
 
@@ -60,12 +63,17 @@ export function routeQuestionLexically(question: string): RouteDecision {
   };
 }
 
-export function createRoutingActivities() {
+export function createRoutingActivities(dependencies: ActivityDependencies) {
+  const stages = createStageRecorder(dependencies);
   return {
     /** Route stage: intent, complexity, language and the specialists to involve. */
-    // eslint-disable-next-line @typescript-eslint/require-await
     async routeQuestion(input: RouteQuestionInput): Promise<RouteDecision> {
-      return routeQuestionLexically(input.question);
+      return stages.run(
+        input,
+        'route',
+        () => Promise.resolve(routeQuestionLexically(input.question)),
+        (route) => ({ summary: route.agents.map((agent) => agent.agentId).join(', '), trace: { route } }),
+      );
     },
   };
 }

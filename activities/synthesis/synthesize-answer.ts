@@ -6,11 +6,14 @@ import type { EventLog } from '../events/event-log.js';
 import { currentAttempt, publishEvent, type TurnRef } from '../events/publisher.js';
 import type { ChatRequest, ChatResult, ChatStreamPart } from '../llm/chat-model.js';
 import { withHeartbeat } from '../llm/heartbeat.js';
+import { createStageRecorder, type StageRecorder } from '../turn/stage-recorder.js';
 
 export interface SynthesizeAnswerInput extends TurnRef {
   question: string;
   /** Findings in routing order (best agent first). */
   findings: AgentFinding[];
+  /** How many agents were asked: fewer findings means the agents stage was degraded. */
+  agentsAsked: number;
 }
 
 /** Shown with every answer the offline model writes, so nobody mistakes it for a generative model. */
@@ -101,10 +104,30 @@ function synthesisRequest(question: string, documents: Passage[]): ChatRequest {
   };
 }
 
-export function createSynthesisActivities({ chatModel, eventLog }: ActivityDependencies) {
+/** Closes the agents stage (it spans the parallel agent activities) from their findings. */
+async function closeAgentsStage(stages: StageRecorder, input: SynthesizeAnswerInput): Promise<void> {
+  const startedAt = input.findings.map((finding) => finding.startedAt).sort()[0];
+  if (startedAt === undefined) return;
+  const agents = input.findings.map((finding) => finding.agentId);
+  await stages.finished(input, 'agents', startedAt, {
+    status: input.findings.length < input.agentsAsked ? 'degraded' : 'ok',
+    summary: agents.join(', '),
+    trace: { agents },
+  });
+}
+
+export function createSynthesisActivities(dependencies: ActivityDependencies) {
+  const { chatModel, eventLog } = dependencies;
+  const stages = createStageRecorder(dependencies);
   return {
     /** Synthesis stage: one answer from every agent's findings, streamed token by token, with citations. */
     async synthesizeAnswer(input: SynthesizeAnswerInput): Promise<SynthesizedAnswer> {
+      await closeAgentsStage(stages, input);
+      return stages.run(input, 'synthesize', () => synthesize(input), (answer) => ({ summary: `${answer.citations.length} citations, confidence ${answer.confidence}` }));
+    },
+  };
+
+  async function synthesize(input: SynthesizeAnswerInput): Promise<SynthesizedAnswer> {
       const attempt = currentAttempt();
       if (attempt > 1) await publishEvent(eventLog, input, EventType.streamReset, { attempt, reason: 'synthesis retried' });
       const documents = citedPassages(input.findings);
@@ -125,6 +148,5 @@ export function createSynthesisActivities({ chatModel, eventLog }: ActivityDepen
         notice: result.provider === 'offline' ? OFFLINE_NOTICE : null,
         llmCall: llmCallOf('synthesize', result, performance.now() - started),
       };
-    },
-  };
+  }
 }

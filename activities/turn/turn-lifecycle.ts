@@ -4,6 +4,9 @@ import { TurnStatus } from '../../domain/types.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import { publishEvent, type TurnRef } from '../events/publisher.js';
 import type { EscalationRecord } from '../persistence/store.js';
+import { createStageRecorder, type StageOutcome, type TurnTracePatch } from './stage-recorder.js';
+
+export type { TurnTracePatch };
 
 export interface BeginTurnInput extends TurnRef {
   tenantId: string;
@@ -18,20 +21,12 @@ export interface StageStartedInput extends TurnRef {
   stage: Stage;
 }
 
-/** Trace fields a stage may add to its turn (see `Store.updateTurn`). */
-export type TurnTracePatch = Parameters<ActivityDependencies['store']['updateTurn']>[1];
-
-export interface StageFinishedInput extends TurnRef {
+export interface StageFinishedInput extends TurnRef, StageOutcome {
   stage: Stage;
   startedAt: string;
-  status: StageTiming['status'];
-  summary?: string;
-  trace?: TurnTracePatch;
 }
 
 export interface DeliverAnswerInput extends TurnRef {
-  /** When the deliver stage started (its `stage-finished` precedes `turn-finished`). */
-  startedAt: string;
   result: TurnResult;
   trace: TurnTracePatch;
 }
@@ -59,28 +54,9 @@ export interface ResolveEscalationInput extends TurnRef {
 export const FAILED_TURN_ANSWER =
   'Sorry — something went wrong while preparing this answer. Please try again in a moment; nothing you sent was lost.';
 
-export function createTurnLifecycleActivities({ store, eventLog }: ActivityDependencies) {
-  async function finishStage(input: StageFinishedInput): Promise<StageTiming> {
-    const finishedAt = new Date();
-    const timing: StageTiming = {
-      stage: input.stage,
-      startedAt: input.startedAt,
-      finishedAt: finishedAt.toISOString(),
-      durationMs: Math.max(0, finishedAt.getTime() - Date.parse(input.startedAt)),
-      status: input.status,
-    };
-    await store.recordStage(input.turnId, timing);
-    if (input.trace !== undefined) await store.updateTurn(input.turnId, input.trace);
-    await publishEvent(
-      eventLog,
-      input,
-      EventType.stageFinished,
-      { stage: input.stage, status: input.status, durationMs: timing.durationMs, summary: input.summary ?? null },
-      input.stage,
-    );
-    return timing;
-  }
-
+export function createTurnLifecycleActivities(dependencies: ActivityDependencies) {
+  const { store, eventLog } = dependencies;
+  const stages = createStageRecorder(dependencies);
   return {
     /** Persists the user's message and the turn row, then publishes `turn-started`. Idempotent. */
     async beginTurn(input: BeginTurnInput): Promise<{ startedAt: string }> {
@@ -100,15 +76,15 @@ export function createTurnLifecycleActivities({ store, eventLog }: ActivityDepen
       return { startedAt };
     },
 
-    /** Publishes `stage-started` once per stage and returns the wall-clock start. */
+    /** Opens a stage the workflow itself spans (review, or a fan-out of several activities). */
     async markStageStarted(input: StageStartedInput): Promise<{ startedAt: string }> {
-      const startedAt = new Date().toISOString();
-      await publishEvent(eventLog, input, EventType.stageStarted, { stage: input.stage }, input.stage);
-      return { startedAt };
+      return { startedAt: await stages.started(input, input.stage) };
     },
 
-    /** Records the stage timing and its trace, then publishes `stage-finished` once per stage. */
-    markStageFinished: finishStage,
+    /** Closes a stage the workflow spans, or records the final failure of any stage. */
+    async markStageFinished(input: StageFinishedInput): Promise<StageTiming> {
+      return stages.finished(input, input.stage, input.startedAt, input);
+    },
 
     /**
      * Deliver stage: stores the assistant message (once, keyed by turn id), closes the turn and the
@@ -116,18 +92,19 @@ export function createTurnLifecycleActivities({ store, eventLog }: ActivityDepen
      */
     async deliverAnswer(input: DeliverAnswerInput): Promise<TurnResult> {
       const { result } = input;
-      await store.saveMessage({
-        id: `${input.turnId}:assistant`,
-        conversationId: input.conversationId,
-        turnId: input.turnId,
-        role: 'assistant',
-        content: result.answer,
-        citations: result.citations,
-        confidence: result.confidence,
+      await stages.run(input, 'deliver', async () => {
+        await store.saveMessage({
+          id: `${input.turnId}:assistant`,
+          conversationId: input.conversationId,
+          turnId: input.turnId,
+          role: 'assistant',
+          content: result.answer,
+          citations: result.citations,
+          confidence: result.confidence,
+        });
+        await store.updateTurn(input.turnId, { ...input.trace, status: result.status, finishedAt: new Date().toISOString() });
+        await store.setConversationStatus(input.conversationId, 'active');
       });
-      await store.updateTurn(input.turnId, { ...input.trace, status: result.status, finishedAt: new Date().toISOString() });
-      await store.setConversationStatus(input.conversationId, 'active');
-      await finishStage({ ...input, stage: 'deliver', startedAt: input.startedAt, status: 'ok' });
       await publishEvent(eventLog, input, EventType.turnFinished, { result }, 'finish');
       return result;
     },
