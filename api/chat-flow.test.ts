@@ -1,5 +1,5 @@
 /** The API against a real worker: chat round trips, traces, snapshots and WebSocket reconnects. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OfflineChatModel } from '../activities/llm/offline-model.js';
 import { startTestPipeline, testLogger, type TestPipeline } from '../test-support/pipeline.js';
 import { connectTrackingClient } from '../test-support/websocket-client.js';
@@ -61,8 +61,11 @@ describe('POST /api/chat with a real worker', () => {
     expect(trace.stages.map((stage) => stage.stage)).toEqual(['route', 'retrieve', 'agents', 'synthesize', 'qa', 'deliver']);
     expect(trace.llmCalls.map((call) => call.purpose).sort()).toEqual(['agent', 'synthesize']);
 
-    const state = (await (await fetch(`${baseUrl}/api/conversations/${String(body.conversationId)}/state`)).json()) as Record<string, unknown>;
-    expect(state).toMatchObject({ status: 'active', turnCount: 1, activeTurn: null });
+    // `turn-finished` is published by the turn's last activity, just before the conversation records it.
+    await vi.waitFor(async () => {
+      const state = (await (await fetch(`${baseUrl}/api/conversations/${String(body.conversationId)}/state`)).json()) as Record<string, unknown>;
+      expect(state).toMatchObject({ status: 'active', turnCount: 1, activeTurn: null, lastTurn: { turnId: body.turnId } });
+    });
   });
 
   it('returns 202 for a follow-up without waiting, and 404 for an unknown conversation without writing anything', async () => {

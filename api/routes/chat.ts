@@ -1,0 +1,90 @@
+/**
+ * `POST /api/chat`: validates the message at the edge, hands it to the conversation workflow, and
+ * answers 202 with the turn's ids, or with `?wait=true` 200 with the finished turn (202 on timeout).
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type RequestHandler, type Router } from 'express';
+import { conversationWorkflowId } from '../../domain/constants.js';
+import type { TurnResult } from '../../domain/types.js';
+import { sendChatMessage } from '../conversation-client.js';
+import { ApiError, ErrorCode, parseOrThrow } from '../errors.js';
+import { bindLogFields } from '../request-context.js';
+import { chatBodySchema, chatQuerySchema, idempotencyKeySchema } from '../schemas.js';
+import { waitForTurnOutcome } from '../turn-waiter.js';
+import type { RouteDependencies } from './route-dependencies.js';
+
+/** Rejects bodies that are not JSON before they are read (a missing or empty body is left to the schema). */
+const requireJson: RequestHandler = (request, _response, next) => {
+  const empty = request.headers['content-length'] === '0';
+  if (!empty && request.is('application/json') === false) {
+    throw new ApiError(415, ErrorCode.unsupportedMediaType, 'Content-Type must be application/json');
+  }
+  next();
+};
+
+export function chatRouter(dependencies: RouteDependencies): Router {
+  const { temporal, eventLog, configuration } = dependencies;
+  const router = express.Router();
+  const jsonBody = express.json({ limit: configuration.bodyLimitBytes, strict: false });
+
+  router.post('/api/chat', requireJson, jsonBody, async (request, response) => {
+    const body = parseOrThrow(chatBodySchema, request.body, 'request body');
+    const { wait } = parseOrThrow(chatQuerySchema, request.query, 'query string');
+    const updateId = parseOrThrow(idempotencyKeySchema, request.get('idempotency-key'), 'Idempotency-Key header');
+
+    const conversationId = body.conversationId ?? randomUUID();
+    const workflowId = conversationWorkflowId(conversationId);
+    const logger = bindLogFields(response, { conversationId, workflowId });
+
+    // Read before sending: every event of the new turn is after this offset.
+    const afterSeq = wait ? await eventLog.lastSeq(conversationId) : 0;
+    const accepted = await sendChatMessage(temporal, {
+      conversationId,
+      isNew: body.conversationId === undefined,
+      customerId: body.customerId ?? null,
+      message: body.message,
+      metadata: body.metadata ?? {},
+      taskQueue: configuration.temporal.taskQueue,
+      updateId,
+      timeoutMs: configuration.temporalRpcTimeoutMs,
+    });
+    const turnLogger = bindLogFields(response, { turnId: accepted.turnId });
+    turnLogger.info({ turnNumber: accepted.turnNumber, created: body.conversationId === undefined }, 'message accepted');
+    const ids = { conversationId, turnId: accepted.turnId, workflowId, turnWorkflowId: accepted.turnWorkflowId };
+    if (!wait) {
+      response.status(202).json(ids);
+      return;
+    }
+
+    const disconnected = new AbortController();
+    const onClose = (): void => {
+      if (!response.writableFinished) disconnected.abort();
+    };
+    response.once('close', onClose);
+    const result = await waitForTurnOutcome({
+      eventLog,
+      conversationId,
+      turnId: accepted.turnId,
+      afterSeq,
+      timeoutMs: configuration.waitTimeoutMs,
+      signal: AbortSignal.any([disconnected.signal, dependencies.shutdownSignal]),
+      logger,
+    });
+    response.off('close', onClose);
+    if (disconnected.signal.aborted) {
+      logger.info('client disconnected while waiting for the turn');
+      return;
+    }
+    if (result === null) {
+      response.status(202).json({ ...ids, status: 'running' });
+      return;
+    }
+    response.status(200).json({ ...ids, ...pickTurnResult(result) });
+  });
+  return router;
+}
+
+function pickTurnResult(result: TurnResult): TurnResult {
+  const { turnId, status, answer, citations, confidence, agents, escalated, escalationId, costUsd } = result;
+  return { turnId, status, answer, citations, confidence, agents, escalated, ...(escalationId === undefined ? {} : { escalationId }), costUsd };
+}

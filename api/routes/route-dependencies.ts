@@ -1,0 +1,28 @@
+import type { Client } from '@temporalio/client';
+import type { EventLog } from '../../activities/events/event-log.js';
+import type { Store } from '../../activities/persistence/store.js';
+import type { ApiMetrics } from '../metrics.js';
+
+/** Limits and names the routes need, with every default already applied by `createApp`. */
+export interface ResolvedApiConfiguration {
+  temporal: { taskQueue: string; namespace: string };
+  waitTimeoutMs: number;
+  bodyLimitBytes: number;
+  temporalRpcTimeoutMs: number;
+  readinessTimeoutMs: number;
+}
+
+/** A named readiness probe: resolves when the dependency is reachable. */
+export type ReadinessCheck = () => Promise<unknown>;
+
+/** What every router receives from `createApp`. */
+export interface RouteDependencies {
+  temporal: Client;
+  store: Store;
+  eventLog: EventLog;
+  configuration: ResolvedApiConfiguration;
+  metrics: ApiMetrics;
+  readiness: Record<string, ReadinessCheck>;
+  /** Aborted when the app closes: long waits end at once. */
+  shutdownSignal: AbortSignal;
+}
