@@ -9,6 +9,12 @@ export interface PipelineSettings {
   qaMinConfidence: number;
   /** How long an escalated turn waits for a reviewer before its fallback policy applies. */
   reviewTimeoutMs: number;
+  /**
+   * Run model calls as local activities (no server round trip) instead of regular, heartbeating
+   * activities. Right for a fast in-process model (the offline model at zero latency); wrong for remote
+   * providers, whose calls are long and must survive a worker crash mid-call.
+   */
+  modelCallsAsLocalActivities: boolean;
 }
 
 /** Clients the worker injects into `createActivities`. */

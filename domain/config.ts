@@ -13,7 +13,7 @@ const optionalString = z
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -37,6 +37,7 @@ const environmentSchema = z.object({
   AGENTCRAFT_MAX_TURNS_PER_RUN: z.coerce.number().int().min(1).default(100),
   AGENTCRAFT_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   AGENTCRAFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(100),
+  AGENTCRAFT_MODEL_CALLS: z.enum(['auto', 'activity', 'local-activity']).default('auto'),
 });
 
 export type Configuration = ReturnType<typeof loadConfiguration>;
@@ -76,5 +77,7 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
     maxTurnsPerRun: values.AGENTCRAFT_MAX_TURNS_PER_RUN,
     waitTimeoutMs: values.AGENTCRAFT_WAIT_TIMEOUT_MS,
     workerConcurrency: values.AGENTCRAFT_WORKER_CONCURRENCY,
+    /** `auto`: local activities only for the offline model at zero latency (see `PipelineSettings`). */
+    modelCalls: values.AGENTCRAFT_MODEL_CALLS,
   };
 }

@@ -54,7 +54,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
     eventLog,
     chatModel: options.chatModel ?? new OfflineChatModel({ latencyMs: 0 }),
     logger: testLogger,
-    settings: { qaMinConfidence: 0.2, reviewTimeoutMs: 60_000, ...options.settings },
+    settings: { qaMinConfidence: 0.2, reviewTimeoutMs: 60_000, modelCallsAsLocalActivities: false, ...options.settings },
   };
   const address = options.temporalAddress ?? testTemporalAddress();
   const nativeConnection = await NativeConnection.connect({ address });

@@ -1,6 +1,6 @@
 /** Builds the AgentCraft worker: the workflows (bundled) and every activity on one task queue. */
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerInterceptors, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerInterceptors, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
 import type { Logger } from '../domain/logger.js';
 

@@ -14,7 +14,7 @@ type History = Parameters<typeof Worker.runReplayHistory>[1];
 
 /** Parses a history exported by the Web UI, `temporal workflow show --output json` or `fetchHistory`. */
 export function parseHistory(json: unknown): History {
-  return historyFromJSON(json) as History;
+  return historyFromJSON(json);
 }
 
 /** Replays one history; returns the failure message instead of throwing. */

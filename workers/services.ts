@@ -57,6 +57,12 @@ export function activityDependencies(services: Services, configuration: Configur
     eventLog: services.eventLog,
     chatModel: services.chatModel,
     logger,
-    settings: { qaMinConfidence: configuration.qaMinConfidence, reviewTimeoutMs: configuration.reviewTimeoutMs },
+    settings: {
+      qaMinConfidence: configuration.qaMinConfidence,
+      reviewTimeoutMs: configuration.reviewTimeoutMs,
+      modelCallsAsLocalActivities:
+        configuration.modelCalls === 'local-activity' ||
+        (configuration.modelCalls === 'auto' && services.chatModel.provider === 'offline' && configuration.offlineLatencyMs === 0),
+    },
   };
 }

@@ -2,7 +2,7 @@
  * Activity proxies with explicit timeouts and retry policies, one per kind of work.
  * Cheap, idempotent steps run as local activities (no server round trip per step).
  */
-import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failure-types.js';
 
@@ -19,3 +19,32 @@ export const modelCallOptions: ActivityOptions = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
 };
 export const model = proxyActivities<Activities>(modelCallOptions);
+
+/** Model calls of a fast in-process model (see `PipelineSettings.modelCallsAsLocalActivities`). */
+export const localModelCallOptions: LocalActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
+};
+export const localModel = proxyLocalActivities<Activities>(localModelCallOptions);
+
+type ModelActivities = Pick<Activities, 'runAgent' | 'synthesizeAnswer'>;
+
+/** The model-calling activities of one turn, each with a one-line summary for the Web UI. */
+export interface ModelCalls {
+  runAgent(summary: string, ...args: Parameters<ModelActivities['runAgent']>): ReturnType<ModelActivities['runAgent']>;
+  synthesizeAnswer(summary: string, ...args: Parameters<ModelActivities['synthesizeAnswer']>): ReturnType<ModelActivities['synthesizeAnswer']>;
+}
+
+/** Regular or local activities for model calls, as the turn's plan says. */
+export function modelCalls(plan: { modelCalls: 'activity' | 'local-activity' }): ModelCalls {
+  if (plan.modelCalls === 'local-activity') {
+    return {
+      runAgent: (summary, input) => localModel.runAgent.executeWithOptions({ ...localModelCallOptions, summary }, [input]),
+      synthesizeAnswer: (summary, input) => localModel.synthesizeAnswer.executeWithOptions({ ...localModelCallOptions, summary }, [input]),
+    };
+  }
+  return {
+    runAgent: (summary, input) => model.runAgent.executeWithOptions({ ...modelCallOptions, summary }, [input]),
+    synthesizeAnswer: (summary, input) => model.synthesizeAnswer.executeWithOptions({ ...modelCallOptions, summary }, [input]),
+  };
+}

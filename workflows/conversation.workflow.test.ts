@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConversationEvent } from '../domain/types.js';
 import { conversationWorkflowId } from '../domain/constants.js';
 import { startTestPipeline, type TestPipeline } from '../test-support/pipeline.js';
+import type { conversationWorkflow } from './conversation.workflow.js';
 import { closeConversation, getState, sendMessage, type ConversationInput } from './messages.js';
 
 let pipeline: TestPipeline;
@@ -125,7 +126,7 @@ describe('conversationWorkflow + turnWorkflow', () => {
     const conversationId = randomUUID();
     const first = await send(conversationId, 'How do I rotate an API key?');
     await eventsUntilFinished(conversationId, first.turnId);
-    const handle = pipeline.client.workflow.getHandle(conversationWorkflowId(conversationId));
+    const handle = pipeline.client.workflow.getHandle<typeof conversationWorkflow>(conversationWorkflowId(conversationId));
 
     const empty = await handle.executeUpdate(sendMessage, { args: [{ message: '   ' }] }).catch((error: unknown) => error);
     expect(empty).toBeInstanceOf(WorkflowUpdateFailedError);

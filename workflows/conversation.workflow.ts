@@ -30,6 +30,7 @@ import {
   type ConversationInput,
   type PendingMessage,
   type ReviewDecision,
+  type SendMessageInput,
 } from './messages.js';
 import { agentsUsedKey, conversationStatusKey, customerIdKey, escalatedKey, tenantIdKey } from './search-attributes.js';
 import { errorMessage } from './turn-helpers.js';
@@ -54,7 +55,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       carry.pending.push({ turnId, turnNumber, message: message.message.trim(), metadata: message.metadata ?? {} });
       return { turnId, turnNumber, turnWorkflowId: turnWorkflowId(input.conversationId, turnNumber) };
     },
-    { validator: (message) => validateSendMessage(carry, message) },
+    { validator: (message: SendMessageInput) => validateSendMessage(carry, message) },
   );
   const forwardDecision = async (decision: ReviewDecision) => {
     if (activeTurn === null || carry.pendingEscalation?.escalationId !== decision.escalationId) {
@@ -67,7 +68,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   setHandler(submitReviewDecision, async (decision) => {
     await forwardDecision(decision);
     return { accepted: true as const };
-  }, { validator: (decision) => validateReviewDecision(carry, decision) });
+  }, { validator: (decision: ReviewDecision) => validateReviewDecision(carry, decision) });
   setHandler(reportEscalation, (escalation) => {
     carry.pendingEscalation = escalation;
     carry.escalated = true;

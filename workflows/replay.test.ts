@@ -11,8 +11,8 @@ describe('saved workflow histories replay against the current code', () => {
   });
 
   it.each(files)('%s replays without nondeterminism', async (file) => {
-    const history = parseHistory(JSON.parse(await readFile(new URL(file, fixtures), 'utf8')));
-    expect(history.events?.length).toBeGreaterThan(10);
+    const history = parseHistory(JSON.parse(await readFile(new URL(file, fixtures), 'utf8')) as unknown);
+    expect((history as { events?: unknown[] }).events?.length).toBeGreaterThan(10);
     expect(await replayHistory(history, file)).toEqual({ workflowId: file, error: null });
   });
 });

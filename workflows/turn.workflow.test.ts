@@ -72,9 +72,8 @@ class RejectingModel implements ChatModel {
   generate(): Promise<ChatResult> {
     return Promise.reject(ApplicationFailure.nonRetryable('invalid request: model does not exist', 'ProviderRejected'));
   }
-  // eslint-disable-next-line require-yield
   async *stream(): AsyncIterable<ChatStreamPart> {
-    throw ApplicationFailure.nonRetryable('invalid request: model does not exist', 'ProviderRejected');
+    yield* await Promise.reject<ChatStreamPart[]>(ApplicationFailure.nonRetryable('invalid request: model does not exist', 'ProviderRejected'));
   }
 }
 

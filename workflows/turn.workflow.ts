@@ -5,7 +5,7 @@
 import { condition, getExternalWorkflowHandle, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Stage } from '../domain/constants.js';
 import type { AgentFinding, RouteDecision, SourceResult, SynthesizedAnswer, TurnResult } from '../domain/types.js';
-import { local, model, modelCallOptions } from './activity-options.js';
+import { local, modelCalls, type ModelCalls } from './activity-options.js';
 import { getTurnState, reportEscalation, reviewDecision, type ReviewDecision, type TurnInput, type TurnState } from './messages.js';
 import {
   answerAfterReview,
@@ -42,15 +42,14 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     }
   }
 
-  async function runAgents(route: RouteDecision, sources: SourceResult[]): Promise<AgentFinding[]> {
+  async function runAgents(route: RouteDecision, sources: SourceResult[], calls: ModelCalls): Promise<AgentFinding[]> {
     state.agents = route.agents.map((choice) => ({ agentId: choice.agentId, status: 'running' }));
     const passages = groundingPassages(sources);
     const history = historyPassages(sources);
     const settled = await Promise.allSettled(
       route.agents.map(async (choice, position) => {
-        const options = { ...modelCallOptions, summary: `${choice.agentId} drafts findings` };
         try {
-          const finding = await model.runAgent.executeWithOptions(options, [{ ...turn, agentId: choice.agentId, question: input.message, passages, history }]);
+          const finding = await calls.runAgent(`${choice.agentId} drafts findings`, { ...turn, agentId: choice.agentId, question: input.message, passages, history });
           state.agents[position] = { agentId: choice.agentId, status: 'finished' };
           return finding;
         } catch (error) {
@@ -84,15 +83,16 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   }
 
   try {
-    await local.beginTurn({ ...turn, tenantId: input.tenantId, customerId: input.customerId, turnNumber: input.turnNumber, workflowId: workflowInfo().workflowId, message: input.message, metadata: input.metadata });
+    const plan = await local.beginTurn({ ...turn, tenantId: input.tenantId, customerId: input.customerId, turnNumber: input.turnNumber, workflowId: workflowInfo().workflowId, message: input.message, metadata: input.metadata });
     const route = await stage('route', () => local.routeQuestion({ ...turn, question: input.message }));
     const sources = await stage('retrieve', () =>
       local.retrieveSources({ ...turn, tenantId: input.tenantId, customerId: input.customerId, query: input.message, knowledgeLimit: 8, historyLimit: 3 }),
     );
-    const findings = await stage('agents', () => runAgents(route, sources));
+    const calls = modelCalls(plan);
+    const findings = await stage('agents', () => runAgents(route, sources, calls));
     const agents = findings.map((finding) => finding.agentId);
     const synthesizeInput = { ...turn, question: input.message, findings, agentsAsked: route.agents.length };
-    const draft = await stage('synthesize', () => model.synthesizeAnswer.executeWithOptions({ ...modelCallOptions, summary: 'synthesize one cited answer' }, [synthesizeInput]));
+    const draft = await stage('synthesize', () => calls.synthesizeAnswer('synthesize one cited answer', synthesizeInput));
     Object.assign(state, { answer: draft.text, citations: draft.citations, confidence: draft.confidence });
     const qa = await stage('qa', () => local.checkQuality({ ...turn, question: input.message, route, draft }));
     const final = qa.outcome === 'escalate' ? await stage('review', () => review(qa.answer, qa.reason ?? 'qa', agents, qa.reviewTimeoutMs)) : qa.answer;

@@ -17,6 +17,12 @@ export interface BeginTurnInput extends TurnRef {
   metadata: Record<string, unknown>;
 }
 
+/** How this turn runs, decided by the worker's configuration when the turn begins. */
+export interface TurnPlan {
+  startedAt: string;
+  modelCalls: 'activity' | 'local-activity';
+}
+
 export interface StageStartedInput extends TurnRef {
   stage: Stage;
 }
@@ -58,8 +64,11 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
   const { store, eventLog } = dependencies;
   const stages = createStageRecorder(dependencies);
   return {
-    /** Persists the user's message and the turn row, then publishes `turn-started`. Idempotent. */
-    async beginTurn(input: BeginTurnInput): Promise<{ startedAt: string }> {
+    /**
+     * Persists the user's message and the turn row, publishes `turn-started`, and returns the turn's
+     * execution plan (recorded in history, so replays take the same path). Idempotent.
+     */
+    async beginTurn(input: BeginTurnInput): Promise<TurnPlan> {
       await store.ensureConversation({ id: input.conversationId, tenantId: input.tenantId, customerId: input.customerId });
       await store.saveMessage({
         id: `${input.turnId}:user`,
@@ -73,7 +82,7 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
       await store.startTurn({ id: input.turnId, conversationId: input.conversationId, turnNumber: input.turnNumber, workflowId: input.workflowId });
       const startedAt = new Date().toISOString();
       await publishEvent(eventLog, input, EventType.turnStarted, { turnNumber: input.turnNumber, workflowId: input.workflowId, message: input.message }, 'begin');
-      return { startedAt };
+      return { startedAt, modelCalls: dependencies.settings.modelCallsAsLocalActivities ? 'local-activity' : 'activity' };
     },
 
     /** Opens a stage the workflow itself spans (review, or a fan-out of several activities). */
