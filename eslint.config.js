@@ -24,6 +24,7 @@ export default tseslint.config(
   },
   {
     files: ['workflows/**/*.ts'],
+    ignores: ['workflows/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -38,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bench/**/*.ts', 'workers/*-main.ts', 'workers/embedded.ts'],
+    files: ['scripts/**/*.mjs', 'bench/**/*.ts', '**/*-main.ts', 'workers/embedded.ts', 'workers/bundle-workflows.ts', 'test-support/record-histories.ts'],
     rules: { 'no-console': 'off' },
   },
   {

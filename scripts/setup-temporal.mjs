@@ -14,7 +14,6 @@
  * The result is written to `.tools/temporal-cli.json` as `{ path, version, source }`, which
  * `workers/temporal-cli.ts` reads. Plain Node, no dependencies: it must run on a clean clone.
  */
-/* global console, fetch, AbortSignal */
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
