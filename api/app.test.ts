@@ -155,6 +155,14 @@ describe('conversation reads', () => {
 });
 
 describe('operational endpoints', () => {
+  it('GET / lists what the server offers', async () => {
+    const response = await fetch(`${baseUrl}/`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { name: string; endpoints: Record<string, unknown> };
+    expect(body.name).toBe('AgentCraft');
+    expect(Object.keys(body.endpoints)).toEqual(['chat', 'conversation', 'state', 'trace', 'events', 'health']);
+  });
+
   it('GET /healthz is ok', async () => {
     const response = await fetch(`${baseUrl}/healthz`);
     expect(response.status).toBe(200);

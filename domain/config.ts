@@ -34,7 +34,6 @@ const environmentSchema = z.object({
     .transform((value) => value === 'true' || value === '1'),
   AGENTCRAFT_QA_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.2),
   AGENTCRAFT_REVIEW_TIMEOUT_MS: z.coerce.number().int().min(1000).default(24 * 60 * 60 * 1000),
-  AGENTCRAFT_MAX_TURNS_PER_RUN: z.coerce.number().int().min(1).default(100),
   AGENTCRAFT_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   AGENTCRAFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(100),
   AGENTCRAFT_MODEL_CALLS: z.enum(['auto', 'activity', 'local-activity']).default('auto'),
@@ -74,7 +73,6 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
     seedDemoKnowledge: values.AGENTCRAFT_SEED_DEMO_KB,
     qaMinConfidence: values.AGENTCRAFT_QA_MIN_CONFIDENCE,
     reviewTimeoutMs: values.AGENTCRAFT_REVIEW_TIMEOUT_MS,
-    maxTurnsPerRun: values.AGENTCRAFT_MAX_TURNS_PER_RUN,
     waitTimeoutMs: values.AGENTCRAFT_WAIT_TIMEOUT_MS,
     workerConcurrency: values.AGENTCRAFT_WORKER_CONCURRENCY,
     /** `auto`: local activities only for the offline model at zero latency (see `PipelineSettings`). */

@@ -40,6 +40,21 @@ export function healthRouter(dependencies: RouteDependencies): Router {
   };
   const router = express.Router();
 
+  // Until the web app lands, the root says what this server offers instead of a bare 404.
+  router.get('/', (_request, response) => {
+    response.json({
+      name: 'AgentCraft',
+      endpoints: {
+        chat: 'POST /api/chat  { message, conversationId?, customerId?, metadata? }  (?wait=true for the answer)',
+        conversation: 'GET /api/conversations/:id',
+        state: 'GET /api/conversations/:id/state',
+        trace: 'GET /api/conversations/:id/turns/:turnId',
+        events: 'WebSocket /api/ws/agent-tracking  { type: "subscribe", conversationId, fromSeq? }',
+        health: ['GET /healthz', 'GET /readyz', 'GET /metrics'],
+      },
+    });
+  });
+
   router.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
   });
