@@ -23,36 +23,46 @@ export const OFFLINE_NOTICE =
 /** How often buffered token deltas are flushed to the event log while a model streams. */
 const TOKEN_FLUSH_MS = 40;
 
-/** The passages cited by any agent, deduplicated, in order of first citation. */
-export function citedPassages(findings: AgentFinding[]): Passage[] {
-  const byId = new Map<string, Passage>();
-  for (const finding of findings) {
-    const passages = new Map(finding.passages.map((passage) => [passage.id, passage]));
-    for (const claim of finding.claims) {
-      for (const id of claim.passageIds) {
-        const passage = passages.get(id);
-        if (passage !== undefined && !byId.has(id)) byId.set(id, passage);
-      }
-    }
-  }
-  return [...byId.values()];
+/** One agent claim offered to the synthesizer, with the passage that supports it. */
+export interface ClaimDocument {
+  text: string;
+  passage: Passage;
 }
 
 /**
- * Renumbers `[n]` markers (n = document position) to citations 1..k in order of first use, so the
- * delivered answer never has gaps, and builds the citation list.
+ * The agents' claims, deduplicated, best agent first: what the synthesizer writes from. Each claim is
+ * tied to its first supporting passage, which is what the delivered answer cites.
+ */
+export function claimDocuments(findings: AgentFinding[]): ClaimDocument[] {
+  const seen = new Set<string>();
+  const documents: ClaimDocument[] = [];
+  for (const finding of findings) {
+    const passages = new Map(finding.passages.map((passage) => [passage.id, passage]));
+    for (const claim of finding.claims) {
+      const passage = claim.passageIds.map((id) => passages.get(id)).find((candidate) => candidate !== undefined);
+      const key = claim.text.trim().toLowerCase();
+      if (passage === undefined || seen.has(key)) continue;
+      seen.add(key);
+      documents.push({ text: claim.text, passage });
+    }
+  }
+  return documents;
+}
+
+/**
+ * Renumbers `[n]` markers (n = claim document position) to citations 1..k in order of first use, one
+ * number per cited passage (two claims from one passage share it), and builds the citation list.
  */
 export function numberCitations(text: string, documents: Passage[]): { text: string; citations: Citation[] } {
-  const numbering = new Map<number, number>();
+  const numbering = new Map<string, number>();
   const citations: Citation[] = [];
-  const renumbered = text.replace(/\[(\d+)\]/g, (marker, digits: string) => {
-    const documentNumber = Number(digits);
-    const passage = documents[documentNumber - 1];
+  const renumbered = text.replace(/\[(\d+)\]/g, (_marker, digits: string) => {
+    const passage = documents[Number(digits) - 1];
     if (passage === undefined) return '';
-    let index = numbering.get(documentNumber);
+    let index = numbering.get(passage.id);
     if (index === undefined) {
       index = citations.length + 1;
-      numbering.set(documentNumber, index);
+      numbering.set(passage.id, index);
       citations.push({
         index,
         passageId: passage.id,
@@ -65,7 +75,8 @@ export function numberCitations(text: string, documents: Passage[]): { text: str
     }
     return `[${index}]`;
   });
-  return { text: renumbered, citations };
+  // Adjacent markers that now name the same citation collapse into one.
+  return { text: renumbered.replace(/(\[\d+\])(?:\1)+/g, '$1'), citations };
 }
 
 /** Streams a model's output to the event log as coalesced `token-delta` events; returns the final result. */
@@ -93,13 +104,13 @@ async function streamToLog(eventLog: EventLog, turn: TurnRef, parts: AsyncIterab
   return result;
 }
 
-function synthesisRequest(question: string, documents: Passage[]): ChatRequest {
+function synthesisRequest(question: string, documents: ClaimDocument[]): ChatRequest {
   return {
     purpose: 'synthesize',
     system:
       'Write one answer for the customer from the specialists\' findings. Use only the numbered documents, cite every sentence as [n], and say so plainly when they do not answer the question.',
     messages: [{ role: 'user', content: question }],
-    documents: documents.map((passage) => ({ id: passage.id, title: passage.title, text: passage.text })),
+    documents: documents.map((claim) => ({ id: claim.passage.id, title: claim.passage.title, text: claim.text })),
     maxOutputTokens: 600,
   };
 }
@@ -130,10 +141,11 @@ export function createSynthesisActivities(dependencies: ActivityDependencies) {
   async function synthesize(input: SynthesizeAnswerInput): Promise<SynthesizedAnswer> {
       const attempt = currentAttempt();
       if (attempt > 1) await publishEvent(eventLog, input, EventType.streamReset, { attempt, reason: 'synthesis retried' });
-      const documents = citedPassages(input.findings);
+      const claims = claimDocuments(input.findings);
+      const documents = claims.map((claim) => claim.passage);
       const started = performance.now();
       const result = await withHeartbeat((abortSignal) =>
-        streamToLog(eventLog, input, chatModel.stream(synthesisRequest(input.question, documents), { abortSignal })),
+        streamToLog(eventLog, input, chatModel.stream(synthesisRequest(input.question, claims), { abortSignal })),
       );
       const supported = claimsFromCitedText(result.text, documents).filter((claim) => claim.passageIds.length > 0);
       const { text, citations } = numberCitations(result.text, documents);
