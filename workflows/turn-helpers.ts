@@ -24,6 +24,12 @@ export function historyPassages(sources: SourceResult[]): Passage[] {
   return sources.find((result) => result.source === 'history')?.passages ?? [];
 }
 
+/** The retrieved passages an answer cites (QA checks the answer against them). */
+export function citedSources(sources: SourceResult[], answer: SynthesizedAnswer): Passage[] {
+  const cited = new Set(answer.citations.map((citation) => citation.passageId));
+  return sources.flatMap((result) => result.passages).filter((passage) => cited.has(passage.id));
+}
+
 export function totalCost(findings: AgentFinding[], draft: SynthesizedAnswer): number {
   return findings.reduce((sum, finding) => sum + finding.llmCall.costUsd, draft.llmCall.costUsd);
 }

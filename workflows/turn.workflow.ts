@@ -13,6 +13,7 @@ import {
   escalationStatusOf,
   groundingPassages,
   historyPassages,
+  citedSources,
   HOLDING_MESSAGE,
   initialTurnState,
   totalCost,
@@ -85,16 +86,17 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   try {
     const plan = await local.beginTurn({ ...turn, tenantId: input.tenantId, customerId: input.customerId, turnNumber: input.turnNumber, workflowId: workflowInfo().workflowId, message: input.message, metadata: input.metadata });
     const route = await stage('route', () => local.routeQuestion({ ...turn, question: input.message }));
-    const sources = await stage('retrieve', () =>
+    const retrieved = await stage('retrieve', () =>
       local.retrieveSources({ ...turn, tenantId: input.tenantId, customerId: input.customerId, query: input.message, knowledgeLimit: 8, historyLimit: 3 }),
     );
     const calls = modelCalls(plan);
-    const findings = await stage('agents', () => runAgents(route, sources, calls));
+    const findings = await stage('agents', () => runAgents(route, retrieved, calls));
     const agents = findings.map((finding) => finding.agentId);
     const synthesizeInput = { ...turn, question: input.message, findings, agentsAsked: route.agents.length };
     const draft = await stage('synthesize', () => calls.synthesizeAnswer('synthesize one cited answer', synthesizeInput));
     Object.assign(state, { answer: draft.text, citations: draft.citations, confidence: draft.confidence });
-    const qa = await stage('qa', () => local.checkQuality({ ...turn, question: input.message, route, draft }));
+    const sources = citedSources(retrieved, draft);
+    const qa = await stage('qa', () => local.checkQuality({ ...turn, question: input.message, route, draft, sources }));
     const final = qa.outcome === 'escalate' ? await stage('review', () => review(qa.answer, qa.reason ?? 'qa', agents, qa.reviewTimeoutMs)) : qa.answer;
     const costUsd = totalCost(findings, draft);
     const result: TurnResult = {

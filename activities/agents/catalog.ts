@@ -39,7 +39,7 @@ export const AGENT_CATALOG: readonly AgentDefinition[] = [
     name: 'Legal Agent',
     team: 'business',
     description: 'GDPR, data processing agreements, privacy, erasure and data residency.',
-    expertise: ['gdpr', 'dpa', 'privacy', 'erasure', 'erase', 'delete', 'deletion', 'residency', 'processor', 'subprocessor', 'legal', 'contract', 'compliance', 'consent', 'personal', 'ccpa'],
+    expertise: ['gdpr', 'dpa', 'privacy', 'erasure', 'erase', 'delete', 'deletion', 'residency', 'processor', 'subprocessor', 'legal', 'contract', 'compliance', 'consent', 'pii', 'ccpa'],
   },
   {
     id: 'devops-engineer',

@@ -1,4 +1,4 @@
-import type { Citation, QaCheck, QaResult, RouteDecision, SynthesizedAnswer } from '../../domain/types.js';
+import type { Citation, Passage, QaCheck, QaResult, RouteDecision, SynthesizedAnswer } from '../../domain/types.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import { parseCitedSentences } from '../llm/offline-model.js';
 import type { TurnRef } from '../events/publisher.js';
@@ -9,6 +9,8 @@ export interface CheckQualityInput extends TurnRef {
   question: string;
   route: RouteDecision;
   draft: SynthesizedAnswer;
+  /** The passages the draft cites: text published in the knowledge base is not PII to redact. */
+  sources: Passage[];
 }
 
 export interface CheckQualityResult extends QaResult {
@@ -32,11 +34,15 @@ function checkGrounding(draft: SynthesizedAnswer): { check: QaCheck; answer: Syn
   const text = kept.map((sentence) => `${sentence.text} ${sentence.documentNumbers.map((n) => `[${n}]`).join('')}`).join(' ');
   const verdict = kept.length === 0 ? 'fail' : removed > 0 ? 'warn' : 'pass';
   const detail = removed === 0 ? `all ${kept.length} sentences cite a source` : `removed ${removed} of ${sentences.length} unsupported sentences`;
-  return { check: { check: 'grounding', verdict, detail }, answer: removed === 0 ? draft : { ...draft, text, citations } };
+  // Nothing grounded: the draft escalates, and the reviewer must see it as written, not an empty text.
+  const answer = removed === 0 || kept.length === 0 ? draft : { ...draft, text, citations };
+  return { check: { check: 'grounding', verdict, detail }, answer };
 }
 
-function checkPii(answer: SynthesizedAnswer): { check: QaCheck; answer: SynthesizedAnswer } {
-  const { text, found } = redactPii(answer.text);
+function checkPii(answer: SynthesizedAnswer, sources: Passage[]): { check: QaCheck; answer: SynthesizedAnswer } {
+  // Only the curated knowledge base is published text; history and live web may carry anyone's data.
+  const published = sources.filter((passage) => passage.source === 'knowledge').map((passage) => passage.text);
+  const { text, found } = redactPii(answer.text, { isAllowed: (match) => published.some((passage) => passage.includes(match)) });
   if (found.length === 0) return { check: { check: 'pii', verdict: 'pass', detail: 'no personal data found' }, answer };
   return { check: { check: 'pii', verdict: 'warn', detail: `redacted: ${found.join(', ')}` }, answer: { ...answer, text } };
 }
@@ -61,7 +67,7 @@ export function createQaActivities(dependencies: ActivityDependencies) {
 
   function check(input: CheckQualityInput): CheckQualityResult {
       const grounding = checkGrounding(input.draft);
-      const pii = checkPii(grounding.answer);
+      const pii = checkPii(grounding.answer, input.sources);
       const injection = checkInjection(input.question);
       const reason = escalationReason(input, grounding.check, pii.answer, settings.qaMinConfidence);
       const confidence: QaCheck = {

@@ -10,7 +10,17 @@ export interface RouteQuestionInput extends TurnRef {
 }
 
 const MAX_AGENTS = 3;
-const HUMAN_REQUEST = /\b(talk|speak|chat|connect|transfer)\b.{0,20}\b(human|person|agent|someone|representative|support staff)\b|\breal (person|human)\b|\bhuman (agent|support)\b/i;
+/** A request to reach a person: "talk to a human", "connect me with an agent", "a real person". */
+const PERSON = String.raw`(?:a |an |the |some )?(?:real |live )?(?:human|person|agent|representative|someone|somebody)\b`;
+const HUMAN_REQUEST = new RegExp(
+  [
+    String.raw`\b(?:talk|speak|chat)\s+(?:to|with)\s+${PERSON}`,
+    String.raw`\b(?:connect|transfer|put)\s+me\s+(?:to|with|through to)\s+${PERSON}`,
+    String.raw`\b(?:real|live)\s+(?:person|human)\b`,
+    String.raw`\bhuman\s+(?:agent|support|being)\b`,
+  ].join('|'),
+  'i',
+);
 const NON_LATIN = /[^\p{Script=Latin}\p{N}\p{P}\p{Z}\p{S}]/u;
 
 interface IndexedAgent {
@@ -24,16 +34,19 @@ const INDEXED_AGENTS: IndexedAgent[] = AGENT_CATALOG.map((agent) => ({
 }));
 
 /** Scores each agent by the share of the question's terms inside its expertise. */
+/** Raw (unrounded) scores: thresholds compare these; only the decision's output is rounded. */
 function scoreAgents(questionTerms: string[]): AgentChoice[] {
   const unique = [...new Set(questionTerms)];
   return INDEXED_AGENTS.map(({ agent, stems }) => {
     const matched = unique.filter((term) => stems.has(term));
     const score = unique.length === 0 ? 0 : Math.min(1, matched.length / Math.min(unique.length, 3));
-    return { agentId: agent.id, score: Number(score.toFixed(3)), reason: matched.length > 0 ? `matched: ${matched.join(', ')}` : '' };
+    return { agentId: agent.id, score, reason: matched.length > 0 ? `matched: ${matched.join(', ')}` : '' };
   })
     .filter((choice) => choice.score > 0)
     .sort((left, right) => right.score - left.score || left.agentId.localeCompare(right.agentId));
 }
+
+const rounded = (score: number): number => Number(score.toFixed(3));
 
 function complexityOf(question: string, agentCount: number): Complexity {
   const sentences = question.split(/[.?!]+\s/).length;
@@ -52,13 +65,13 @@ export function routeQuestionLexically(question: string): RouteDecision {
   const top = ranked[0]?.score ?? 0;
   const chosen = ranked.filter((choice) => choice.score >= Math.max(0.2, top * 0.5)).slice(0, MAX_AGENTS);
   const agents: AgentChoice[] =
-    chosen.length > 0 ? chosen : [{ agentId: FALLBACK_AGENT_ID, score: 0, reason: 'no specialist matched; generalist takes it' }];
+    chosen.length > 0 ? chosen.map((choice) => ({ ...choice, score: rounded(choice.score) })) : [{ agentId: FALLBACK_AGENT_ID, score: 0, reason: 'no specialist matched; generalist takes it' }];
   return {
     intent: chosen.length > 0 ? `${chosen[0]?.agentId ?? FALLBACK_AGENT_ID}-question` : 'general-question',
     complexity: complexityOf(question, agents.length),
     language: NON_LATIN.test(question) ? 'und' : 'en',
     agents,
-    confidence: Number(top.toFixed(3)),
+    confidence: rounded(top),
     wantsHuman: HUMAN_REQUEST.test(question),
   };
 }

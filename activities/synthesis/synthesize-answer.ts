@@ -56,8 +56,8 @@ export function claimDocuments(findings: AgentFinding[]): ClaimDocument[] {
 export function numberCitations(text: string, documents: Passage[]): { text: string; citations: Citation[] } {
   const numbering = new Map<string, number>();
   const citations: Citation[] = [];
-  const renumbered = text.replace(/\[(\d+)\]/g, (_marker, digits: string) => {
-    const passage = documents[Number(digits) - 1];
+  const citationOf = (documentNumber: number): string => {
+    const passage = documents[documentNumber - 1];
     if (passage === undefined) return '';
     let index = numbering.get(passage.id);
     if (index === undefined) {
@@ -74,7 +74,11 @@ export function numberCitations(text: string, documents: Passage[]): { text: str
       });
     }
     return `[${index}]`;
-  });
+  };
+  // `[n]` and grouped `[n, m]` markers (both are parsed as citations by `parseCitedSentences`).
+  const renumbered = text.replace(/\[(\d+(?:\s*,\s*\d+)*)\]/g, (_marker, numbers: string) =>
+    numbers.split(',').map((number) => citationOf(Number(number.trim()))).join(''),
+  );
   // Adjacent markers that now name the same citation collapse into one.
   return { text: renumbered.replace(/(\[\d+\])(?:\1)+/g, '$1'), citations };
 }
