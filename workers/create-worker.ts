@@ -1,4 +1,5 @@
 /** Builds the AgentCraft worker: the workflows (bundled) and every activity on one task queue. */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerInterceptors, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
@@ -6,15 +7,19 @@ import type { Logger } from '../domain/logger.js';
 
 /** Absolute path of the workflows barrel the worker bundles. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** The bundle `npm run build` writes beside the compiled code (`dist/workflow-bundle.js`). */
+const PREBUILT_BUNDLE_PATH = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
 
 let cachedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Bundles the workflow code once per process (webpack; catches non-deterministic imports early). */
+/**
+ * The workflow code: compiled (`dist/`) processes load the bundle the build made; from source it is
+ * bundled once per process (webpack; catches non-deterministic imports early).
+ */
 export function workflowBundle(logger?: Logger): Promise<WorkflowBundleWithSourceMap> {
-  cachedBundle ??= bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    ...(logger === undefined ? {} : { logger: bundlerLogger(logger) }),
-  });
+  cachedBundle ??= import.meta.url.endsWith('.js')
+    ? readFile(PREBUILT_BUNDLE_PATH, 'utf8').then((code) => ({ code, sourceMap: '' }))
+    : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...(logger === undefined ? {} : { logger: bundlerLogger(logger) }) });
   return cachedBundle;
 }
 

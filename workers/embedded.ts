@@ -11,7 +11,7 @@ import { createLogger, type Logger } from '../domain/logger.js';
 import { createAgentcraftWorker } from './create-worker.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { installTemporalRuntime } from './runtime.js';
-import { activityDependencies, openServices, seedKnowledgeIfEnabled } from './services.js';
+import { activityDependencies, ensureSearchAttributes, openServices, seedKnowledgeIfEnabled } from './services.js';
 
 async function startTemporal(configuration: Configuration, logger: Logger): Promise<{ address: string; uiUrl: string | null; devServer?: DevServer }> {
   if (configuration.temporal.address !== undefined) return { address: configuration.temporal.address, uiUrl: configuration.temporal.uiUrl ?? null };
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     concurrency: configuration.workerConcurrency,
   });
   const clientConnection = await Connection.connect(connectionOptions);
+  // The embedded dev server registers them with its flags; an external cluster may not have them yet.
+  if (temporal.devServer === undefined) await ensureSearchAttributes(clientConnection, configuration.temporal.namespace, logger);
   const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace });
   const running = worker.run();
   const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, configuration, logger, port: configuration.port, host: configuration.host });

@@ -4,7 +4,9 @@
  * Anthropic, OpenAI and Ollama behind the same `ChatModel` interface).
  */
 import path from 'node:path';
+import type { Connection } from '@temporalio/client';
 import type { Configuration } from '../domain/config.js';
+import { registerSearchAttributes } from '../temporal-config/search-attributes.js';
 import { DEFAULT_TENANT_ID } from '../domain/constants.js';
 import type { Logger } from '../domain/logger.js';
 import type { ActivityDependencies } from '../activities/index.js';
@@ -48,6 +50,20 @@ export async function seedKnowledgeIfEnabled(configuration: Configuration, store
   if (!configuration.seedDemoKnowledge) return;
   const counts = await seedDemoKnowledge(store, DEFAULT_TENANT_ID);
   logger.info(counts, 'demo knowledge base loaded');
+}
+
+/**
+ * Registers the custom search attributes the workflows upsert (idempotent). Without them a workflow
+ * task fails, so a worker does it at start; where the API key or role may not manage the namespace
+ * (Temporal Cloud), it warns and points at `npm run temporal:register` / the Cloud UI instead.
+ */
+export async function ensureSearchAttributes(connection: Connection, namespace: string, logger: Logger): Promise<void> {
+  try {
+    const { added } = await registerSearchAttributes(connection, namespace);
+    if (added.length > 0) logger.info({ added, namespace }, 'registered search attributes');
+  } catch (error) {
+    logger.warn({ err: error, namespace }, 'could not register search attributes; register them with `npm run temporal:register` or your cluster admin');
+  }
 }
 
 /** Activity dependencies from the services and configuration. */

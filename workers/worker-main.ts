@@ -2,13 +2,14 @@
  * `npm run worker`: one worker process (scale horizontally by starting more). It shares state with
  * `npm run api` through DATABASE_URL, REDIS_URL and TEMPORAL_ADDRESS.
  */
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { temporalConnectionOptions } from '../api/temporal-connection.js';
 import { loadConfiguration } from '../domain/config.js';
 import { createLogger } from '../domain/logger.js';
 import { createAgentcraftWorker } from './create-worker.js';
 import { installTemporalRuntime } from './runtime.js';
-import { activityDependencies, openServices, seedKnowledgeIfEnabled } from './services.js';
+import { activityDependencies, ensureSearchAttributes, openServices, seedKnowledgeIfEnabled } from './services.js';
 
 async function main(): Promise<void> {
   const configuration = loadConfiguration();
@@ -19,7 +20,11 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger);
   const services = await openServices(configuration, logger);
   await seedKnowledgeIfEnabled(configuration, services.store, logger);
-  const connection = await NativeConnection.connect(await temporalConnectionOptions(configuration.temporal));
+  const connectionOptions = await temporalConnectionOptions(configuration.temporal);
+  const clientConnection = await Connection.connect(connectionOptions);
+  await ensureSearchAttributes(clientConnection, configuration.temporal.namespace, logger);
+  await clientConnection.close();
+  const connection = await NativeConnection.connect(connectionOptions);
   const worker = await createAgentcraftWorker({
     connection,
     namespace: configuration.temporal.namespace,
