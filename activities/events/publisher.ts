@@ -24,6 +24,15 @@ export async function publishEvent(
   return eventLog.append(turn.conversationId, event, options);
 }
 
+/** The workflow id of the current activity (undefined outside an activity context). */
+export function activityWorkflowId(): string | undefined {
+  try {
+    return Context.current().info.workflowExecution?.workflowId;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The current activity attempt (1 outside an activity context, e.g. in unit tests). */
 export function currentAttempt(): number {
   try {

@@ -2,8 +2,8 @@ import { EventType, type Stage } from '../../domain/constants.js';
 import type { StageTiming, SynthesizedAnswer, TurnResult } from '../../domain/types.js';
 import { TurnStatus } from '../../domain/types.js';
 import type { ActivityDependencies } from '../dependencies.js';
-import { publishEvent, type TurnRef } from '../events/publisher.js';
-import type { EscalationRecord } from '../persistence/store.js';
+import { activityWorkflowId, publishEvent, type TurnRef } from '../events/publisher.js';
+import type { EscalationRecord, MessageRecord, Store } from '../persistence/store.js';
 import { createStageRecorder, type StageOutcome, type TurnTracePatch } from './stage-recorder.js';
 
 export type { TurnTracePatch };
@@ -19,7 +19,6 @@ export interface BeginTurnInput extends TurnRef {
 
 /** How this turn runs, decided by the worker's configuration when the turn begins. */
 export interface TurnPlan {
-  startedAt: string;
   modelCalls: 'activity' | 'local-activity';
 }
 
@@ -60,9 +59,17 @@ export interface ResolveEscalationInput extends TurnRef {
 export const FAILED_TURN_ANSWER =
   'Sorry — something went wrong while preparing this answer. Please try again in a moment; nothing you sent was lost.';
 
+/** Stores a turn's message once: its id is derived from the turn id and role, so retries are no-ops. */
+function saveTurnMessage(store: Store, turn: TurnRef, message: Pick<MessageRecord, 'role' | 'content' | 'citations' | 'confidence'>): Promise<MessageRecord> {
+  return store.saveMessage({ id: `${turn.turnId}:${message.role}`, conversationId: turn.conversationId, turnId: turn.turnId, ...message });
+}
+
 export function createTurnLifecycleActivities(dependencies: ActivityDependencies) {
   const { store, eventLog } = dependencies;
   const stages = createStageRecorder(dependencies);
+  /** A logger that carries the ids an operator searches by (conversation, turn, workflow). */
+  const turnLogger = (turn: TurnRef) =>
+    dependencies.logger.child({ conversationId: turn.conversationId, turnId: turn.turnId, workflowId: activityWorkflowId() });
   return {
     /**
      * Persists the user's message and the turn row, publishes `turn-started`, and returns the turn's
@@ -70,19 +77,11 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
      */
     async beginTurn(input: BeginTurnInput): Promise<TurnPlan> {
       await store.ensureConversation({ id: input.conversationId, tenantId: input.tenantId, customerId: input.customerId });
-      await store.saveMessage({
-        id: `${input.turnId}:user`,
-        conversationId: input.conversationId,
-        turnId: input.turnId,
-        role: 'user',
-        content: input.message,
-        citations: [],
-        confidence: null,
-      });
+      await saveTurnMessage(store, input, { role: 'user', content: input.message, citations: [], confidence: null });
       await store.startTurn({ id: input.turnId, conversationId: input.conversationId, turnNumber: input.turnNumber, workflowId: input.workflowId });
-      const startedAt = new Date().toISOString();
+      turnLogger(input).info({ turnNumber: input.turnNumber }, 'turn started');
       await publishEvent(eventLog, input, EventType.turnStarted, { turnNumber: input.turnNumber, workflowId: input.workflowId, message: input.message }, 'begin');
-      return { startedAt, modelCalls: dependencies.settings.modelCallsAsLocalActivities ? 'local-activity' : 'activity' };
+      return { modelCalls: dependencies.settings.modelCallsAsLocalActivities ? 'local-activity' : 'activity' };
     },
 
     /** Opens a stage the workflow itself spans (review, or a fan-out of several activities). */
@@ -102,19 +101,12 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
     async deliverAnswer(input: DeliverAnswerInput): Promise<TurnResult> {
       const { result } = input;
       await stages.run(input, 'deliver', async () => {
-        await store.saveMessage({
-          id: `${input.turnId}:assistant`,
-          conversationId: input.conversationId,
-          turnId: input.turnId,
-          role: 'assistant',
-          content: result.answer,
-          citations: result.citations,
-          confidence: result.confidence,
-        });
+        await saveTurnMessage(store, input, { role: 'assistant', content: result.answer, citations: result.citations, confidence: result.confidence });
         await store.updateTurn(input.turnId, { ...input.trace, status: result.status, finishedAt: new Date().toISOString() });
         await store.setConversationStatus(input.conversationId, 'active');
       });
       await publishEvent(eventLog, input, EventType.turnFinished, { result }, 'finish');
+      turnLogger(input).info({ status: result.status, escalated: result.escalated, agents: result.agents, citations: result.citations.length }, 'turn delivered');
       return result;
     },
 
@@ -130,20 +122,13 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
         escalated: false,
         costUsd: 0,
       };
-      await store.saveMessage({
-        id: `${input.turnId}:assistant`,
-        conversationId: input.conversationId,
-        turnId: input.turnId,
-        role: 'assistant',
-        content: result.answer,
-        citations: [],
-        confidence: 0,
-      });
+      await saveTurnMessage(store, input, { role: 'assistant', content: result.answer, citations: [], confidence: 0 });
       // The turn row is missing when the very first step failed; the event still tells the customer.
       if ((await store.getTurn(input.turnId)) !== null) {
         await store.updateTurn(input.turnId, { status: TurnStatus.failed, finishedAt: new Date().toISOString() });
       }
       await publishEvent(eventLog, input, EventType.turnFinished, { result, error: input.reason }, 'finish');
+      turnLogger(input).error({ reason: input.reason }, 'turn failed for good; the customer was told');
       return result;
     },
 
