@@ -5,7 +5,7 @@ import type { ConversationEvent } from '../domain/types.js';
 import { conversationWorkflowId } from '../domain/constants.js';
 import { startTestPipeline, type TestPipeline } from '../test-support/pipeline.js';
 import type { conversationWorkflow } from './conversation.workflow.js';
-import { closeConversation, getState, sendMessage, type ConversationInput } from './messages.js';
+import { closeConversation, getState, sendMessage, takeOver, type ConversationInput } from './messages.js';
 
 let pipeline: TestPipeline;
 
@@ -140,5 +140,32 @@ describe('conversationWorkflow + turnWorkflow', () => {
     expect(String(closed)).toMatch(/already completed/i);
     const stored = await pipeline.store.getConversation(conversationId);
     expect(stored?.messages).toHaveLength(2);
+  });
+
+  it('is findable by its search attributes, and stops answering once a person takes over', async () => {
+    const conversationId = randomUUID();
+    const customerId = `customer-${randomUUID()}`;
+    const first = await send(conversationId, 'How do I rotate an API key?', { customerId });
+    await eventsUntilFinished(conversationId, first.turnId);
+    const handle = pipeline.client.workflow.getHandle<typeof conversationWorkflow>(conversationWorkflowId(conversationId));
+    await vi.waitFor(
+      async () => {
+        const found: string[] = [];
+        for await (const execution of pipeline.client.workflow.list({ query: `CustomerId = '${customerId}' AND ConversationStatus = 'active' AND AgentsUsed = 'integration-specialist'` })) {
+          found.push(execution.workflowId);
+        }
+        expect(found).toEqual([conversationWorkflowId(conversationId)]);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+
+    await handle.signal(takeOver, { agent: 'ana' });
+    await vi.waitFor(async () => expect((await handle.query(getState)).status).toBe('human_takeover'));
+    const refused = await handle.executeUpdate(sendMessage, { args: [{ message: 'Are you still there?' }] }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('ConversationClosed');
+    expect((await handle.query(getState)).turnCount).toBe(1);
+    await handle.signal(closeConversation, {});
+    expect((await handle.result()).status).toBe('closed');
   });
 });
