@@ -1,6 +1,6 @@
 /** Pure helpers of the turn workflow: state, degradation of sources, review outcomes. */
 import { ActivityFailure } from '@temporalio/workflow';
-import type { AgentFinding, Passage, SourceResult, SynthesizedAnswer } from '../domain/types.js';
+import type { AgentFinding, LlmCall, Passage, SourceResult, SynthesizedAnswer, TurnResult } from '../domain/types.js';
 import type { ReviewDecision, TurnState } from './messages.js';
 
 export function initialTurnState(turnId: string): TurnState {
@@ -30,8 +30,32 @@ export function citedSources(sources: SourceResult[], answer: SynthesizedAnswer)
   return sources.flatMap((result) => result.passages).filter((passage) => cited.has(passage.id));
 }
 
-export function totalCost(findings: AgentFinding[], draft: SynthesizedAnswer): number {
+function totalCost(findings: AgentFinding[], draft: SynthesizedAnswer): number {
   return findings.reduce((sum, finding) => sum + finding.llmCall.costUsd, draft.llmCall.costUsd);
+}
+
+/** The delivered result and the trace fields recorded with it. */
+export function deliveryOf(
+  turnId: string,
+  turn: { findings: AgentFinding[]; draft: SynthesizedAnswer; final: SynthesizedAnswer; escalationId: string | null },
+): { result: TurnResult; trace: { agents: string[]; llmCalls: LlmCall[]; confidence: number; costUsd: number; escalated: boolean; escalationId: string | null } } {
+  const { findings, draft, final, escalationId } = turn;
+  const agents = findings.map((finding) => finding.agentId);
+  const costUsd = totalCost(findings, draft);
+  const result: TurnResult = {
+    turnId,
+    status: 'completed',
+    answer: final.text,
+    citations: final.citations,
+    confidence: final.confidence,
+    agents,
+    escalated: escalationId !== null,
+    ...(escalationId === null ? {} : { escalationId }),
+    costUsd,
+    ...(final.notice === null ? {} : { notice: final.notice }),
+  };
+  const llmCalls = [...findings.map((finding) => finding.llmCall), draft.llmCall];
+  return { result, trace: { agents, llmCalls, confidence: final.confidence, costUsd, escalated: result.escalated, escalationId } };
 }
 
 /** Shown to the customer while a reviewer looks at the answer. */

@@ -15,8 +15,8 @@ import {
   historyPassages,
   citedSources,
   HOLDING_MESSAGE,
+  deliveryOf,
   initialTurnState,
-  totalCost,
 } from './turn-helpers.js';
 
 export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
@@ -98,23 +98,9 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     const sources = citedSources(retrieved, draft);
     const qa = await stage('qa', () => local.checkQuality({ ...turn, question: input.message, route, draft, sources }));
     const final = qa.outcome === 'escalate' ? await stage('review', () => review(qa.answer, qa.reason ?? 'qa', agents, qa.reviewTimeoutMs)) : qa.answer;
-    const costUsd = totalCost(findings, draft);
-    const result: TurnResult = {
-      turnId: input.turnId,
-      status: 'completed',
-      answer: final.text,
-      citations: final.citations,
-      confidence: final.confidence,
-      agents,
-      escalated: qa.outcome === 'escalate',
-      ...(state.escalationId === null ? {} : { escalationId: state.escalationId }),
-      costUsd,
-      ...(final.notice === null ? {} : { notice: final.notice }),
-    };
-    const llmCalls = [...findings.map((finding) => finding.llmCall), draft.llmCall];
-    const trace = { agents, llmCalls, confidence: final.confidence, costUsd, escalated: result.escalated, escalationId: state.escalationId };
+    const { result, trace } = deliveryOf(input.turnId, { findings, draft, final, escalationId: state.escalationId });
     const delivered = await stage('deliver', () => local.deliverAnswer({ ...turn, result, trace }));
-    Object.assign(state, { status: 'completed', stage: null, answer: delivered.answer, citations: delivered.citations, confidence: delivered.confidence, costUsd });
+    Object.assign(state, { status: 'completed', stage: null, answer: delivered.answer, citations: delivered.citations, confidence: delivered.confidence, costUsd: delivered.costUsd });
     return delivered;
   } catch (error) {
     if (isCancellation(error)) throw error;
