@@ -14,7 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { turnWorkflowId } from '../domain/constants.js';
+import { turnIdOf, turnWorkflowId } from '../domain/constants.js';
 import type { TurnResult } from '../domain/types.js';
 import { initialCarry, snapshotOf, validateReviewDecision, validateSendMessage } from './conversation-state.js';
 import {
@@ -51,7 +51,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     (message) => {
       carry.turnCount += 1;
       const turnNumber = carry.turnCount;
-      const turnId = `${input.conversationId}.${turnNumber}`;
+      const turnId = turnIdOf(input.conversationId, turnNumber);
       carry.pending.push({ turnId, turnNumber, message: message.message.trim(), metadata: message.metadata ?? {} });
       return { turnId, turnNumber, turnWorkflowId: turnWorkflowId(input.conversationId, turnNumber) };
     },
