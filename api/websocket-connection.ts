@@ -24,7 +24,7 @@ export type WebSocketErrorCode = (typeof WebSocketErrorCode)[keyof typeof WebSoc
 
 /** Frames the server sends. */
 export type ServerFrame =
-  | { type: 'snapshot'; conversationId: string; state: ConversationSnapshot | null; lastSeq: number }
+  | { type: 'snapshot'; conversationId: string; state: ConversationSnapshot | null; lastSeq: number; logReset?: true }
   | { type: 'event'; event: ConversationEvent }
   | { type: 'unsubscribed'; conversationId: string }
   | { type: 'error'; error: { code: WebSocketErrorCode; message: string }; conversationId?: string };
@@ -97,8 +97,11 @@ export class TrackingConnection {
     try {
       const [state, lastSeq] = await Promise.all([this.snapshot(conversationId), eventLog.lastSeq(conversationId)]);
       if (!entry.active) return;
-      this.send({ type: 'snapshot', conversationId, state, lastSeq });
-      const subscription = await eventLog.subscribe(conversationId, fromSeq, (event) => {
+      // An offset beyond the log means the log restarted (the in-process log does on a restart):
+      // replay it whole and say so, so the client drops what it had instead of missing events.
+      const logReset = fromSeq > lastSeq;
+      this.send({ type: 'snapshot', conversationId, state, lastSeq, ...(logReset ? { logReset: true } : {}) });
+      const subscription = await eventLog.subscribe(conversationId, logReset ? 0 : fromSeq, (event) => {
         if (entry.active) this.sendEvent(event);
       });
       if (entry.active) entry.subscription = subscription;

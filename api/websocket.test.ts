@@ -135,6 +135,16 @@ describe('agent-tracking WebSocket', () => {
     client.close();
   });
 
+  it('replays the whole log, marked as a reset, when fromSeq is ahead of it (an in-process log after a restart)', async () => {
+    const conversationId = randomUUID();
+    await appendEvents(conversationId, 2);
+    const client = await TestSocket.open(server);
+    client.send({ type: 'subscribe', conversationId, fromSeq: 40 });
+    await vi.waitFor(() => expect(client.eventSeqs(conversationId)).toEqual([1, 2]));
+    expect(client.frames[0]).toEqual({ type: 'snapshot', conversationId, state: null, lastSeq: 2, logReset: true });
+    client.close();
+  });
+
   it('replays from the start without fromSeq, and a resubscribe replaces the earlier subscription', async () => {
     const conversationId = randomUUID();
     await appendEvents(conversationId, 3);
