@@ -14,6 +14,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { DEFAULT_TENANT_ID, conversationWorkflowId } from '../domain/constants.js';
+import { initialConversationSearchAttributes } from '../domain/search-attributes.js';
 import { FailureType } from '../domain/failure-types.js';
 import {
   getState,
@@ -59,6 +60,8 @@ export async function sendChatMessage(client: Client, input: SendChatMessageInpu
         workflowId,
         taskQueue: input.taskQueue,
         args: [conversationInput],
+        // Set at start, so operators can filter the run at once and the workflow need not upsert them.
+        typedSearchAttributes: initialConversationSearchAttributes(conversationInput),
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
       return await client.workflow.executeUpdateWithStart(sendMessage, { ...updateOptions, startWorkflowOperation });

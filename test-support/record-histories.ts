@@ -1,7 +1,8 @@
 /**
  * Records the histories that CI replays (`workflows/replay.test.ts`): a conversation with an answered
- * turn and an escalated, approved turn. Run it only when a workflow change is meant to be incompatible
- * (and so ships behind `patched()` with the old fixtures kept): `npx tsx test-support/record-histories.ts`.
+ * turn and an escalated, approved turn, saved as `workflows/__fixtures__/<label>-*-history.json`.
+ * Record a new label whenever a workflow change ships behind `patched()`, and keep the old ones: CI then
+ * replays both code paths. `npx tsx test-support/record-histories.ts v3`
  */
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -9,12 +10,15 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { conversationWorkflowId, turnWorkflowId } from '../domain/constants.js';
+import { initialConversationSearchAttributes } from '../domain/search-attributes.js';
 import { createLogger } from '../domain/logger.js';
 import { closeConversation, reviewDecision, sendMessage, type ConversationInput } from '../workflows/messages.js';
 import { startDevServer } from '../workers/dev-server.js';
 import { resolveTemporalCli } from '../workers/temporal-cli.js';
 import { startTestPipeline } from './pipeline.js';
 
+const label = process.argv[2];
+if (label === undefined || !/^v\d+$/.test(label)) throw new Error('usage: npx tsx test-support/record-histories.ts v<N>');
 const logger = createLogger({ level: 'warn', name: 'record-histories' });
 const devServer = await startDevServer({ headless: true, logger });
 const pipeline = await startTestPipeline({ temporalAddress: devServer.address });
@@ -28,6 +32,7 @@ try {
         workflowId,
         taskQueue: pipeline.taskQueue,
         args: [{ conversationId, tenantId: 'default', customerId: 'customer-1' } satisfies ConversationInput],
+        typedSearchAttributes: initialConversationSearchAttributes({ tenantId: 'default', customerId: 'customer-1' }),
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     });
@@ -51,12 +56,12 @@ try {
   // The CLI writes the same JSON as the Web UI's "Download" button, which is what operators will save.
   const save = async (id: string, file: string) => {
     const { stdout } = await promisify(execFile)(cli, ['workflow', 'show', '--workflow-id', id, '--address', devServer.address, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
-    await writeFile(new URL(`../workflows/__fixtures__/${file}`, import.meta.url), stdout);
+    await writeFile(new URL(`../workflows/__fixtures__/${label}-${file}`, import.meta.url), stdout);
   };
   await save(workflowId, 'conversation-history.json');
   await save(turnWorkflowId(conversationId, 1), 'turn-answered-history.json');
   await save(turnWorkflowId(conversationId, 2), 'turn-escalated-history.json');
-  console.log('saved 3 histories to workflows/__fixtures__/');
+  console.log(`saved 3 histories to workflows/__fixtures__/${label}-*`);
 } finally {
   await pipeline.close();
   await devServer.stop();

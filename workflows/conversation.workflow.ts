@@ -10,10 +10,12 @@ import {
   executeChild,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
 import { turnIdOf, turnWorkflowId } from '../domain/constants.js';
 import type { TurnResult } from '../domain/types.js';
 import { initialCarry, snapshotOf, validateReviewDecision, validateSendMessage } from './conversation-state.js';
@@ -32,11 +34,16 @@ import {
   type ReviewDecision,
   type SendMessageInput,
 } from './messages.js';
-import { agentsUsedKey, conversationStatusKey, customerIdKey, escalatedKey, tenantIdKey } from './search-attributes.js';
+import { agentsUsedKey, conversationStatusKey, customerIdKey, escalatedKey, tenantIdKey } from '../domain/search-attributes.js';
 import { errorMessage } from './turn-helpers.js';
 import { turnWorkflow } from './turn.workflow.js';
 
 const DEFAULT_MAX_TURNS_PER_RUN = 100;
+const SKIP_UNCHANGED_SEARCH_ATTRIBUTES = 'skip-unchanged-search-attributes';
+
+function sameValue(current: unknown, wanted: unknown): boolean {
+  return Array.isArray(current) && Array.isArray(wanted) ? current.join('\u0000') === wanted.join('\u0000') : current === wanted;
+}
 /** An idle conversation closes itself after 30 days; its history stays in Postgres. */
 const IDLE_TIMEOUT = '30 days';
 
@@ -84,13 +91,22 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   });
 
   function publishSearchAttributes(): void {
-    upsertSearchAttributes([
+    const wanted: SearchAttributePair[] = [
       { key: conversationStatusKey, value: carry.status },
       { key: tenantIdKey, value: input.tenantId },
       { key: escalatedKey, value: carry.escalated },
-      { key: agentsUsedKey, value: carry.agentsUsed },
+      ...(carry.agentsUsed.length === 0 ? [] : [{ key: agentsUsedKey, value: carry.agentsUsed }]),
       ...(input.customerId === null ? [] : [{ key: customerIdKey, value: input.customerId }]),
-    ]);
+    ];
+    // Patched: runs recorded before this change upserted every time; new runs upsert only what changed
+    // (the API sets the initial attributes when it starts the conversation), which saves a visibility
+    // write per turn.
+    if (!patched(SKIP_UNCHANGED_SEARCH_ATTRIBUTES)) {
+      upsertSearchAttributes(wanted);
+      return;
+    }
+    const changed = wanted.filter((pair) => !sameValue(workflowInfo().typedSearchAttributes.get(pair.key), pair.value));
+    if (changed.length > 0) upsertSearchAttributes(changed);
   }
 
   async function runTurn(next: PendingMessage): Promise<void> {

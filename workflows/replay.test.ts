@@ -6,8 +6,16 @@ const fixtures = new URL('./__fixtures__/', import.meta.url);
 const files = (await readdir(fixtures)).filter((file) => file.endsWith('-history.json')).sort();
 
 describe('saved workflow histories replay against the current code', () => {
-  it('has histories of both workflows to replay', () => {
-    expect(files).toEqual(['conversation-history.json', 'turn-answered-history.json', 'turn-escalated-history.json']);
+  it('has histories of both workflows, for every recorded version', () => {
+    const labels = [...new Set(files.map((file) => file.split('-')[0]))];
+    expect(labels.length).toBeGreaterThanOrEqual(1);
+    for (const label of labels) {
+      expect(files.filter((file) => file.startsWith(`${label}-`))).toEqual([
+        `${label}-conversation-history.json`,
+        `${label}-turn-answered-history.json`,
+        `${label}-turn-escalated-history.json`,
+      ]);
+    }
   });
 
   it.each(files)('%s replays without nondeterminism', async (file) => {
