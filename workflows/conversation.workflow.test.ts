@@ -85,9 +85,12 @@ describe('conversationWorkflow + turnWorkflow', () => {
     expect(turn?.retrieval.map((source) => [source.source, source.status])).toEqual([['knowledge', 'ok'], ['web', 'disabled'], ['history', 'empty']]);
     expect(turn?.llmCalls.map((call) => call.purpose)).toContain('synthesize');
 
-    const state = await pipeline.client.workflow.getHandle(conversationWorkflowId(conversationId)).query(getState);
-    expect(state).toMatchObject({ conversationId, status: 'active', turnCount: 1, queuedTurns: 0, activeTurn: null });
-    expect(state.lastTurn?.answer).toBe(finished.answer);
+    // `turn-finished` comes from the turn's last activity, a moment before the conversation records it.
+    await vi.waitFor(async () => {
+      const state = await pipeline.client.workflow.getHandle(conversationWorkflowId(conversationId)).query(getState);
+      expect(state).toMatchObject({ conversationId, status: 'active', turnCount: 1, queuedTurns: 0, activeTurn: null });
+      expect(state.lastTurn?.answer).toBe(finished.answer);
+    });
   });
 
   it('serializes turns: the second message runs after the first has finished', async () => {
