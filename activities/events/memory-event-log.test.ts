@@ -93,3 +93,28 @@ describe('MemoryEventLog (in-process specifics)', () => {
     expect(() => new MemoryEventLog({ logger: silentLogger, maxEventsPerConversation: 0 })).toThrow(RangeError);
   });
 });
+
+describe('MemoryEventLog across many conversations', () => {
+  const event = (turnId: string) => ({ type: 'token-delta' as const, turnId, at: '2026-01-01T00:00:00.000Z', payload: { text: 'x' } });
+
+  it('drops the events of the least recently active conversation, keeps its sequence, and spares subscribed ones', async () => {
+    const log = new MemoryEventLog({ logger: silentLogger, maxConversations: 2 });
+    await log.append('a', event('a.1'));
+    await log.append('a', event('a.1'));
+    const seen: number[] = [];
+    const subscription = await log.subscribe('b', 0, (received) => seen.push(received.seq));
+    await log.append('b', event('b.1'));
+    await log.append('c', event('c.1'));
+    expect(await log.read('a', 0)).toEqual([]);
+    expect(await log.lastSeq('a')).toBe(2);
+    expect((await log.read('b', 0)).map((stored) => stored.seq)).toEqual([1]);
+    expect(seen).toEqual([1]);
+    expect(await log.append('a', event('a.2'))).toBe(3);
+    // `a` is back and most recent; `c` (no subscriber) makes room, `b` (subscribed) stays.
+    expect(await log.read('c', 0)).toEqual([]);
+    expect((await log.read('b', 0)).map((stored) => stored.seq)).toEqual([1]);
+    expect((await log.read('a', 0)).map((stored) => stored.seq)).toEqual([3]);
+    await subscription.close();
+    await log.close();
+  });
+});

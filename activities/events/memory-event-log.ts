@@ -5,6 +5,8 @@ import type { AppendOptions, EventLog, EventSubscription } from './event-log.js'
 
 /** Default number of events kept per conversation by the in-process log. */
 export const DEFAULT_MEMORY_RETAINED_EVENTS = 10_000;
+/** Default number of conversations whose events the in-process log keeps (the least recently active go first). */
+export const DEFAULT_MEMORY_RETAINED_CONVERSATIONS = 5_000;
 
 export interface MemoryEventLogOptions {
   logger: Logger;
@@ -14,6 +16,12 @@ export interface MemoryEventLogOptions {
    * oldest retained event simply begin at it.
    */
   maxEventsPerConversation?: number;
+  /**
+   * Conversations whose events are kept (default {@link DEFAULT_MEMORY_RETAINED_CONVERSATIONS}). Beyond it,
+   * the least recently active conversation without subscribers loses its events and dedupe keys; its `seq`
+   * counter stays, so later events continue the sequence (the conversation's text is in the database).
+   */
+  maxConversations?: number;
 }
 
 /** Runs `work` now and turns a synchronous throw into a rejected promise, as an async adapter would. */
@@ -93,12 +101,16 @@ class MemorySubscriber implements EventSubscription {
  * the hood, so `seq` assignment and dedupe are trivially atomic; subscribers are notified synchronously and in
  * order before `append` resolves. Each reader gets its own decoded copy of an event.
  *
- * Memory is bounded per conversation by `maxEventsPerConversation`; the number of conversations is not
- * bounded (each costs a counter and its retained events), which suits a single-process deployment.
+ * Memory is bounded per conversation by `maxEventsPerConversation` and across conversations by
+ * `maxConversations` (an evicted conversation keeps only its `seq` counter).
  */
 export class MemoryEventLog implements EventLog {
+  /** Conversations with retained events, least recently active first (Map order). */
   private readonly conversations = new Map<string, ConversationLog>();
+  /** `seq` counters of evicted conversations. */
+  private readonly evictedSequences = new Map<string, number>();
   private readonly maxEvents: number;
+  private readonly maxConversations: number;
   private readonly logger: Logger;
   private closed = false;
 
@@ -108,6 +120,11 @@ export class MemoryEventLog implements EventLog {
       throw new RangeError(`maxEventsPerConversation must be a positive integer, got ${maxEvents}`);
     }
     this.maxEvents = maxEvents;
+    const maxConversations = options.maxConversations ?? DEFAULT_MEMORY_RETAINED_CONVERSATIONS;
+    if (!Number.isSafeInteger(maxConversations) || maxConversations < 1) {
+      throw new RangeError(`maxConversations must be a positive integer, got ${maxConversations}`);
+    }
+    this.maxConversations = maxConversations;
     this.logger = options.logger.child({ component: 'memory-event-log' });
   }
 
@@ -118,7 +135,7 @@ export class MemoryEventLog implements EventLog {
   lastSeq(conversationId: string): Promise<number> {
     return settle(() => {
       this.assertOpen();
-      return this.conversations.get(conversationId)?.lastSeq ?? 0;
+      return this.conversations.get(conversationId)?.lastSeq ?? this.evictedSequences.get(conversationId) ?? 0;
     });
   }
 
@@ -167,6 +184,7 @@ export class MemoryEventLog implements EventLog {
     log.events.push({ seq, json, dedupeKey });
     if (dedupeKey !== undefined) log.dedupe.set(dedupeKey, seq);
     this.trim(log);
+    this.touch(conversationId, log);
     for (const subscriber of [...log.subscribers]) subscriber.drain();
     return seq;
   }
@@ -186,10 +204,30 @@ export class MemoryEventLog implements EventLog {
   private conversation(conversationId: string): ConversationLog {
     let log = this.conversations.get(conversationId);
     if (log === undefined) {
-      log = { events: [], lastSeq: 0, dedupe: new Map(), subscribers: new Set() };
+      log = { events: [], lastSeq: this.evictedSequences.get(conversationId) ?? 0, dedupe: new Map(), subscribers: new Set() };
+      this.evictedSequences.delete(conversationId);
       this.conversations.set(conversationId, log);
+      this.evictIdle();
     }
     return log;
+  }
+
+  /** Marks the conversation as the most recently active one. */
+  private touch(conversationId: string, log: ConversationLog): void {
+    this.conversations.delete(conversationId);
+    this.conversations.set(conversationId, log);
+  }
+
+  /** Drops the events of the least recently active conversations that nobody is subscribed to. */
+  private evictIdle(): void {
+    let excess = this.conversations.size - this.maxConversations;
+    for (const [conversationId, log] of this.conversations) {
+      if (excess <= 0) return;
+      if (log.subscribers.size > 0) continue;
+      this.conversations.delete(conversationId);
+      this.evictedSequences.set(conversationId, log.lastSeq);
+      excess -= 1;
+    }
   }
 
   private trim(log: ConversationLog): void {
