@@ -2,7 +2,7 @@
  * `turnWorkflow`: one user message through the whole pipeline — route, parallel retrieval, parallel
  * specialists, synthesis, QA, (review), delivery. A child of `conversationWorkflow`, one history per query.
  */
-import { condition, getExternalWorkflowHandle, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, isCancellation, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Stage } from '../domain/constants.js';
 import type { AgentFinding, RouteDecision, SourceResult, SynthesizedAnswer, TurnResult } from '../domain/types.js';
 import { local, modelCalls, type ModelCalls } from './activity-options.js';
@@ -18,6 +18,8 @@ import {
   deliveryOf,
   initialTurnState,
 } from './turn-helpers.js';
+
+const REPORT_ESCALATION_FIRST = 'report-escalation-before-publishing';
 
 export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   const state = initialTurnState(input.turnId);
@@ -65,15 +67,27 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     return findings;
   }
 
+  async function reportToConversation(escalationId: string): Promise<void> {
+    const parent = workflowInfo().parent;
+    if (parent !== undefined) {
+      await getExternalWorkflowHandle(parent.workflowId).signal(reportEscalation, { turnId: input.turnId, escalationId });
+    }
+  }
+
   async function review(draft: SynthesizedAnswer, reason: string, agents: string[], timeoutMs: number): Promise<SynthesizedAnswer> {
     const escalationId = `${input.turnId}.review`;
     state.escalationId = escalationId;
     state.status = 'awaiting_review';
     const { startedAt } = await local.markStageStarted({ ...turn, stage: 'review' });
-    await local.createEscalation({ ...turn, escalationId, reason, draft, holdingMessage: HOLDING_MESSAGE, agents });
-    const parent = workflowInfo().parent;
-    if (parent !== undefined) {
-      await getExternalWorkflowHandle(parent.workflowId).signal(reportEscalation, { turnId: input.turnId, escalationId });
+    const createEscalation = () => local.createEscalation({ ...turn, escalationId, reason, draft, holdingMessage: HOLDING_MESSAGE, agents });
+    // Patched: the conversation must know the escalation before `escalation-created` reaches reviewers,
+    // or a quick decision is refused as "no pending escalation". Older runs told it afterwards.
+    if (patched(REPORT_ESCALATION_FIRST)) {
+      await reportToConversation(escalationId);
+      await createEscalation();
+    } else {
+      await createEscalation();
+      await reportToConversation(escalationId);
     }
     await condition(() => decision !== undefined, timeoutMs);
     const outcome = escalationStatusOf(decision);
