@@ -164,11 +164,13 @@ describe('conversationWorkflow + turnWorkflow', () => {
 
     await handle.signal(takeOver, { agent: 'ana' });
     await vi.waitFor(async () => expect((await handle.query(getState)).status).toBe('human_takeover'));
+    await vi.waitFor(async () => expect((await pipeline.store.getConversation(conversationId))?.conversation.status).toBe('human_takeover'));
     const refused = await handle.executeUpdate(sendMessage, { args: [{ message: 'Are you still there?' }] }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('ConversationClosed');
     expect((await handle.query(getState)).turnCount).toBe(1);
     await handle.signal(closeConversation, {});
     expect((await handle.result()).status).toBe('closed');
+    expect((await pipeline.store.getConversation(conversationId))?.conversation.status).toBe('closed');
   });
 });

@@ -35,11 +35,13 @@ import {
   type SendMessageInput,
 } from './messages.js';
 import { agentsUsedKey, conversationStatusKey, customerIdKey, escalatedKey, tenantIdKey } from '../domain/search-attributes.js';
+import { local } from './activity-options.js';
 import { errorMessage } from './turn-helpers.js';
 import { turnWorkflow } from './turn.workflow.js';
 
 const DEFAULT_MAX_TURNS_PER_RUN = 100;
 const SKIP_UNCHANGED_SEARCH_ATTRIBUTES = 'skip-unchanged-search-attributes';
+const RECORD_CONVERSATION_STATUS = 'record-conversation-status';
 
 function sameValue(current: unknown, wanted: unknown): boolean {
   return Array.isArray(current) && Array.isArray(wanted) ? current.join('\u0000') === wanted.join('\u0000') : current === wanted;
@@ -133,12 +135,23 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     publishSearchAttributes();
   }
 
+  // Patched: runs started before this change never stored `closed` / `human_takeover` in the database.
+  const recordsStatus = patched(RECORD_CONVERSATION_STATUS);
+  let recordedStatus = carry.status;
+  const statusToRecord = () => recordsStatus && (carry.status === 'closed' || carry.status === 'human_takeover') && carry.status !== recordedStatus;
+  async function recordStatus(): Promise<void> {
+    if (!statusToRecord()) return;
+    recordedStatus = carry.status;
+    await local.recordConversationStatus({ conversationId: input.conversationId, tenantId: input.tenantId, customerId: input.customerId, status: carry.status });
+  }
+
   publishSearchAttributes();
   const maxTurns = input.maxTurnsPerRun ?? DEFAULT_MAX_TURNS_PER_RUN;
   const canRunTurn = () => carry.pending.length > 0 && carry.status !== 'human_takeover';
   for (;;) {
-    const woke = await condition(() => canRunTurn() || carry.status === 'closed', IDLE_TIMEOUT);
+    const woke = await condition(() => canRunTurn() || carry.status === 'closed' || statusToRecord(), IDLE_TIMEOUT);
     if (!woke) carry.status = 'closed';
+    await recordStatus();
     const next = canRunTurn() ? carry.pending.shift() : undefined;
     if (next !== undefined) await runTurn(next);
     else if (carry.status === 'closed') break;

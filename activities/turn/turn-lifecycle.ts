@@ -1,5 +1,5 @@
 import { EventType, type Stage } from '../../domain/constants.js';
-import type { StageTiming, SynthesizedAnswer, TurnResult } from '../../domain/types.js';
+import type { ConversationStatus, StageTiming, SynthesizedAnswer, TurnResult } from '../../domain/types.js';
 import { TurnStatus } from '../../domain/types.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import { activityWorkflowId, publishEvent, type TurnRef } from '../events/publisher.js';
@@ -38,6 +38,13 @@ export interface DeliverAnswerInput extends TurnRef {
 
 export interface FailTurnInput extends TurnRef {
   reason: string;
+}
+
+export interface RecordConversationStatusInput {
+  conversationId: string;
+  tenantId: string;
+  customerId: string | null;
+  status: ConversationStatus;
 }
 
 export interface CreateEscalationInput extends TurnRef {
@@ -103,7 +110,8 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
       await stages.run(input, 'deliver', async () => {
         await saveTurnMessage(store, input, { role: 'assistant', content: result.answer, citations: result.citations, confidence: result.confidence });
         await store.updateTurn(input.turnId, { ...input.trace, status: result.status, finishedAt: new Date().toISOString() });
-        await store.setConversationStatus(input.conversationId, 'active');
+        // Only a reviewed turn changed the conversation's status (to awaiting_review); undo just that.
+        if (result.escalated) await store.setConversationStatus(input.conversationId, 'active');
       });
       await publishEvent(eventLog, input, EventType.turnFinished, { result }, 'finish');
       turnLogger(input).info({ status: result.status, escalated: result.escalated, agents: result.agents, citations: result.citations.length }, 'turn delivered');
@@ -130,6 +138,12 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
       await publishEvent(eventLog, input, EventType.turnFinished, { result, error: input.reason }, 'finish');
       turnLogger(input).error({ reason: input.reason }, 'turn failed for good; the customer was told');
       return result;
+    },
+
+    /** Stores a status the conversation workflow reached on its own (closed, or taken over by a person). */
+    async recordConversationStatus(input: RecordConversationStatusInput): Promise<void> {
+      await store.ensureConversation({ id: input.conversationId, tenantId: input.tenantId, customerId: input.customerId });
+      await store.setConversationStatus(input.conversationId, input.status);
     },
 
     /** Stores the escalation, marks the turn as awaiting review, tells subscribers. */
