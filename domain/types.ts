@@ -58,6 +58,18 @@ export interface TokenUsage {
   outputTokens: number;
 }
 
+/** One try of one model inside a routed call (the router may try several before one answers). */
+export interface ModelAttempt {
+  provider: string;
+  modelId: string;
+  outcome: 'ok' | 'failed' | 'skipped';
+  /** Why this model was chosen, skipped or left (e.g. "cheapest balanced model", "529 overloaded", "breaker open"). */
+  reason: string;
+  latencyMs: number;
+  usage?: TokenUsage;
+  costUsd?: number;
+}
+
 /** One model call, as recorded in the turn trace. */
 export interface LlmCall {
   purpose: string;
@@ -68,6 +80,8 @@ export interface LlmCall {
   latencyMs: number;
   attempt: number;
   agentId?: string;
+  /** The router's attempts for this call (a failover shows the failed model first). */
+  attempts?: ModelAttempt[];
 }
 
 /** A sentence-level statement with the passages that support it. */

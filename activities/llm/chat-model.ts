@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../../domain/types.js';
+import type { Complexity, ModelAttempt, TokenUsage } from '../../domain/types.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -21,6 +21,11 @@ export interface ChatRequest {
   documents?: GroundingDocument[];
   maxOutputTokens?: number;
   temperature?: number;
+  /**
+   * Ask for JSON matching this JSON Schema (structured output). Adapters use the vendor's native mode where it
+   * has one; callers validate the text with zod (`generateObject`).
+   */
+  responseFormat?: { type: 'json'; name: string; schema: Record<string, unknown> };
   /** Vendor-only options, under the vendor's name (`providerOptions.anthropic`, …). */
   providerOptions?: Record<string, Record<string, unknown>>;
 }
@@ -31,6 +36,10 @@ export interface ChatResult {
   finishReason: 'stop' | 'length' | 'content-filter' | 'error';
   provider: string;
   modelId: string;
+  /** Set by the router: the price of this call from the model catalog (adapters leave it out). */
+  costUsd?: number;
+  /** Set by the router: every attempt it made for this call, failed ones first, with reasons. */
+  attempts?: ModelAttempt[];
 }
 
 export type ChatStreamPart =
@@ -41,6 +50,23 @@ export type ChatStreamPart =
 export interface CallOptions {
   /** Aborts the call, e.g. when Temporal cancels the activity. */
   abortSignal?: AbortSignal;
+  /** Who the call is for: the router uses it for tier, budgets, privacy and accounting. */
+  context?: ModelCallContext;
+}
+
+/** The turn a model call belongs to (the router's input besides the request). */
+export interface ModelCallContext {
+  tenantId: string;
+  conversationId: string;
+  turnId: string;
+  /** Unique per logical call and Temporal attempt (for example `<activityId>:<attempt>`): accounting is idempotent on it. */
+  callId: string;
+  complexity?: Complexity;
+  agentId?: string;
+  /** The agent's preferred tier from the catalog, if any. */
+  preferredTier?: 'fast' | 'balanced' | 'premium';
+  /** Tenant privacy setting: only local models may see this call's text. */
+  localOnly?: boolean;
 }
 
 /** One interface for every model vendor; adapters live one file per vendor under `activities/llm/`. */
