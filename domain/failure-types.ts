@@ -11,6 +11,8 @@ export const FailureType = {
   ConversationClosed: 'ConversationClosed',
   /** A referenced row does not exist (conversation, turn). */
   NotFound: 'NotFound',
+  /** The write was based on a stale version (someone else saved first), or the item was already decided. */
+  Conflict: 'Conflict',
   /** A model provider rejected the request for good (4xx other than 408/409/429). */
   ProviderRejected: 'ProviderRejected',
   /** The model provider refused for content-policy reasons. */

@@ -8,6 +8,7 @@ import type { StageTiming } from '../../domain/types.js';
 import { createTestDatabase } from '../../test-support/postgres.js';
 import { helpCenterDocuments } from './__fixtures__/knowledge-documents.js';
 import { createStore, type KyselyStore, type StoreOptions } from './kysely-store.js';
+import { migrations } from './migrations/index.js';
 import { PGliteDirectoryInUseError } from './pglite-directory-lock.js';
 import type { MessageRecord } from './store.js';
 
@@ -51,7 +52,7 @@ describe.each(targets)('KyselyStore on $name', (target) => {
   beforeAll(async () => {
     ({ options, dispose } = await target.provision());
     store = createStore(options);
-    expect(await store.applyMigrations()).toEqual(['0001-initial-schema']);
+    expect(await store.applyMigrations()).toEqual(Object.keys(migrations));
   });
 
   afterAll(async () => {
@@ -81,7 +82,7 @@ describe.each(targets)('KyselyStore on $name', (target) => {
     const first = createStore(fresh.options);
     try {
       const results = await Promise.all([first.applyMigrations(), first.applyMigrations(), first.applyMigrations()]);
-      expect(results.flat()).toEqual(['0001-initial-schema']);
+      expect(results.flat()).toEqual(Object.keys(migrations));
     } finally {
       await first.close();
       await fresh.dispose();
@@ -95,11 +96,11 @@ describe.each(targets)('KyselyStore on $name', (target) => {
     try {
       if (target.secondOpener === 'shares') {
         const results = await Promise.all([first.applyMigrations(), second.applyMigrations()]);
-        expect(results.flat()).toEqual(['0001-initial-schema']);
+        expect(results.flat()).toEqual(Object.keys(migrations));
         const conversation = await second.ensureConversation({ id: 'shared', tenantId: 't', customerId: null });
         expect((await first.getConversation('shared'))?.conversation).toEqual(conversation);
       } else {
-        expect(await first.applyMigrations()).toEqual(['0001-initial-schema']);
+        expect(await first.applyMigrations()).toEqual(Object.keys(migrations));
         await expect(second.migrate()).rejects.toThrow(PGliteDirectoryInUseError);
       }
     } finally {

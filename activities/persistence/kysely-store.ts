@@ -9,10 +9,25 @@ import { FailureType } from '../../domain/failure-types.js';
 import { createLogger, type Logger } from '../../domain/logger.js';
 import type { ConversationStatus, StageTiming } from '../../domain/types.js';
 import { createDatabase, type Database, type DatabaseOptions } from './database.js';
+import * as agentQueries from './agent-queries.js';
 import { countKnowledgeDocuments, searchKnowledge, upsertKnowledgeDocument } from './knowledge-queries.js';
 import { migrateToLatest } from './migrations/index.js';
 import { toConversationRecord, toEscalationRecord, toJson, toMessageRecord, toStageTiming, toTurnRecord, toTurnUpdate, type TurnPatch } from './row-mappers.js';
-import type { ConversationRecord, EscalationRecord, KnowledgeDocumentInput, KnowledgeHit, MessageRecord, Store, TurnRecord } from './store.js';
+import type {
+  AgentMetricsRow,
+  AgentRecord,
+  AgentRunRecord,
+  AgentVersionRecord,
+  ConversationRecord,
+  EscalationRecord,
+  KnowledgeDocumentInput,
+  KnowledgeHit,
+  MessageRecord,
+  SeedCounts,
+  Store,
+  TurnRecord,
+} from './store.js';
+import type { AgentDefinition } from '../agents/catalog.js';
 
 export type StoreOptions = DatabaseOptions;
 
@@ -232,6 +247,38 @@ export class KyselyStore implements Store {
     if (input.status !== undefined) query = query.where('status', '=', input.status);
     const rows = await query.orderBy('created_at').orderBy('id').execute();
     return rows.map(toEscalationRecord);
+  }
+
+  seedAgents(definitions: readonly AgentDefinition[]): Promise<SeedCounts> {
+    return agentQueries.seedAgents(this.#db, definitions);
+  }
+
+  listAgents(): Promise<AgentRecord[]> {
+    return agentQueries.listAgents(this.#db);
+  }
+
+  getAgent(id: string, version?: number): Promise<AgentRecord | null> {
+    return agentQueries.getAgent(this.#db, id, version);
+  }
+
+  listAgentVersions(id: string): Promise<AgentVersionRecord[]> {
+    return agentQueries.listAgentVersions(this.#db, id);
+  }
+
+  saveAgentVersion(input: Parameters<Store['saveAgentVersion']>[0]): Promise<AgentRecord> {
+    return agentQueries.saveAgentVersion(this.#db, input);
+  }
+
+  setAgentEnabled(id: string, enabled: boolean): Promise<boolean> {
+    return agentQueries.setAgentEnabled(this.#db, id, enabled);
+  }
+
+  recordAgentRuns(runs: readonly AgentRunRecord[]): Promise<void> {
+    return agentQueries.recordAgentRuns(this.#db, runs);
+  }
+
+  agentMetrics(input: { since: string; tenantId?: string }): Promise<AgentMetricsRow[]> {
+    return agentQueries.agentMetrics(this.#db, input);
   }
 
   async #stagesOf(turnIds: string[]): Promise<Map<string, StageTiming[]>> {

@@ -1,3 +1,4 @@
+import type { AgentDefinition } from '../agents/catalog.js';
 import type {
   Citation,
   ConversationStatus,
@@ -89,6 +90,64 @@ export interface EscalationRecord {
   resolvedAt: string | null;
 }
 
+/** An agent at its current (or a requested) version. */
+export interface AgentRecord {
+  id: string;
+  team: string;
+  version: number;
+  enabled: boolean;
+  definition: AgentDefinition;
+  /** `seed` for the repository file's versions, else who saved the version. */
+  editedBy: string;
+  updatedAt: string;
+}
+
+export interface AgentVersionRecord {
+  id: string;
+  version: number;
+  definition: AgentDefinition;
+  editedBy: string;
+  note: string | null;
+  createdAt: string;
+}
+
+export interface SeedCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Agents whose file definition changed but an editor's version is current: the edit wins. */
+  keptEdited: number;
+}
+
+/** One agent's work on one turn (round 1 drafts, round 2 reviews), for the per-agent metrics. */
+export interface AgentRunRecord {
+  turnId: string;
+  agentId: string;
+  round: number;
+  conversationId: string;
+  tenantId: string;
+  agentVersion: number | null;
+  outcome: 'ok' | 'failed';
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  confidence: number | null;
+}
+
+export interface AgentMetricsRow {
+  agentId: string;
+  invocations: number;
+  failures: number;
+  averageLatencyMs: number;
+  p95LatencyMs: number;
+  tokens: number;
+  costUsd: number;
+  averageConfidence: number | null;
+  /** Turns of this agent whose answer a reviewer edited or rejected. */
+  humanOverrides: number;
+}
+
 /**
  * The relational store (PostgreSQL or PGlite, one set of migrations). Every write is idempotent:
  * keyed by conversation id, turn id or a derived message id, so activity retries never duplicate rows.
@@ -143,4 +202,16 @@ export interface Store {
     finalAnswer: string | null;
   }): Promise<void>;
   listEscalations(input: { status?: EscalationRecord['status'] }): Promise<EscalationRecord[]>;
+
+  /** Loads the repository catalog (see `agent-queries.ts` for the rules). */
+  seedAgents(definitions: readonly AgentDefinition[]): Promise<SeedCounts>;
+  /** Every agent at its current version, by team then id. */
+  listAgents(): Promise<AgentRecord[]>;
+  getAgent(id: string, version?: number): Promise<AgentRecord | null>;
+  listAgentVersions(id: string): Promise<AgentVersionRecord[]>;
+  /** Appends a version (no-op when unchanged); `expectedVersion` guards against lost updates (`Conflict`). */
+  saveAgentVersion(input: { definition: AgentDefinition; editedBy: string; note?: string; expectedVersion?: number }): Promise<AgentRecord>;
+  setAgentEnabled(id: string, enabled: boolean): Promise<boolean>;
+  recordAgentRuns(runs: readonly AgentRunRecord[]): Promise<void>;
+  agentMetrics(input: { since: string; tenantId?: string }): Promise<AgentMetricsRow[]>;
 }

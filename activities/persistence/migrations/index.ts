@@ -7,10 +7,12 @@ import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { Logger } from '../../../domain/logger.js';
 import * as initialSchema from './0001-initial-schema.js';
+import * as agentCatalog from './0002-agent-catalog.js';
 
 /** Every migration by name, oldest first. */
 export const migrations: Record<string, Migration> = {
   '0001-initial-schema': initialSchema,
+  '0002-agent-catalog': agentCatalog,
 };
 
 /** Hands kysely's `Migrator` the statically imported migrations. */
