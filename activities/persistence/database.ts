@@ -107,6 +107,29 @@ export interface EscalationTable {
   final_answer: string | null;
   created_at: TimestampWithDefault;
   resolved_at: ColumnType<Date | string | null, Date | string | null | undefined, Date | string | null>;
+  tenant_id: ColumnType<string, string | undefined, string>;
+  team: string | null;
+  question: ColumnType<string, string | undefined, string>;
+  agents: JsonWithDefault<string[]>;
+  evidence: JsonWithDefault<unknown[]>;
+  assignee: string | null;
+  remind_at: ColumnType<Date | string | null, Date | string | null | undefined, Date | string | null>;
+  deadline_at: ColumnType<Date | string | null, Date | string | null | undefined, Date | string | null>;
+  reminders: Generated<number>;
+  note: string | null;
+}
+
+/** Append-only record of who did what (review decisions, catalog edits, …). */
+export interface AuditLogTable {
+  id: Generated<string>;
+  tenant_id: string;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  details: JsonWithDefault<Record<string, unknown>>;
+  idempotency_key: string | null;
+  at: TimestampWithDefault;
 }
 
 /** Every table of the store, as kysely sees them. */
@@ -118,6 +141,7 @@ export interface Database {
   knowledge_documents: KnowledgeDocumentTable;
   knowledge_chunks: KnowledgeChunkTable;
   escalations: EscalationTable;
+  audit_log: AuditLogTable;
 }
 
 /** Where the database lives: see `createDatabase`. */

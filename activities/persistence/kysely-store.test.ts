@@ -305,7 +305,24 @@ describe.each(targets)('KyselyStore on $name', (target) => {
     const { conversationId, turnId } = await conversationWithTurn();
     const input = { id: unique('escalation'), conversationId, turnId, reason: 'low confidence', draftAnswer: 'draft' };
     const created = await store.createEscalation(input);
-    expect(created).toEqual({ ...input, status: 'pending', reviewer: null, finalAnswer: null, createdAt: expect.stringMatching(ISO_TIMESTAMP) as string, resolvedAt: null });
+    expect(created).toEqual({
+      ...input,
+      tenantId: 'default',
+      team: null,
+      question: '',
+      agents: [],
+      evidence: [],
+      status: 'pending',
+      assignee: null,
+      reviewer: null,
+      finalAnswer: null,
+      note: null,
+      reminders: 0,
+      createdAt: expect.stringMatching(ISO_TIMESTAMP) as string,
+      remindAt: null,
+      deadlineAt: null,
+      resolvedAt: null,
+    });
     expect(await store.createEscalation({ ...input, reason: 'retried' })).toEqual(created);
     const mine = async (status?: 'pending' | 'edited') => (await store.listEscalations({ status })).filter((escalation) => escalation.conversationId === conversationId);
     expect(await mine('pending')).toEqual([created]);
@@ -316,6 +333,40 @@ describe.each(targets)('KyselyStore on $name', (target) => {
     expect(await mine('edited')).toEqual([resolved]);
     expect(await mine()).toEqual([resolved]);
     await expect(store.resolveEscalation({ id: unique('missing'), status: 'approved', reviewer: null, finalAnswer: null })).rejects.toMatchObject(notFound);
+  });
+
+  it('filters the reviewer queue by tenant, team, reason and age, and keeps reminders and assignees', async () => {
+    const { conversationId, turnId } = await conversationWithTurn();
+    const tenantId = unique('tenant');
+    const base = { conversationId, turnId, draftAnswer: 'draft', tenantId, question: 'Can I get a refund of $900?', agents: ['billing-expert'] };
+    const refund = await store.createEscalation({ ...base, id: unique('refund'), reason: 'policy: refund above $500', team: 'business', evidence: [{ check: 'policy', verdict: 'fail', detail: 'refund $900' }] });
+    const breach = await store.createEscalation({ ...base, id: unique('breach'), reason: 'policy: account compromise', team: 'technical', deadlineAt: '2030-01-01T00:00:00.000Z' });
+    const ids = async (filter: Omit<Parameters<typeof store.listEscalations>[0], 'tenantId'>) => (await store.listEscalations({ tenantId, ...filter })).map((row) => row.id);
+    expect(await ids({})).toEqual([refund.id, breach.id]);
+    expect(await ids({ team: 'technical' })).toEqual([breach.id]);
+    expect(await ids({ reason: 'REFUND' })).toEqual([refund.id]);
+    expect(await ids({ reason: '%' })).toEqual([]);
+    expect(await ids({ olderThanMs: 60 * 60 * 1000 })).toEqual([]);
+    expect(await store.listEscalations({ tenantId: unique('other-tenant') })).toEqual([]);
+    expect(refund.evidence).toEqual([{ check: 'policy', verdict: 'fail', detail: 'refund $900' }]);
+    expect(breach.deadlineAt).toBe('2030-01-01T00:00:00.000Z');
+
+    await store.assignEscalation({ id: refund.id, assignee: 'ana', team: 'customer' });
+    await store.recordReminder({ id: refund.id, reminders: 1, nextRemindAt: '2030-01-01T00:00:00.000Z' });
+    expect(await store.getEscalation(refund.id)).toMatchObject({ assignee: 'ana', team: 'customer', reminders: 1, remindAt: '2030-01-01T00:00:00.000Z' });
+    expect(await store.getEscalation(unique('missing'))).toBeNull();
+  });
+
+  it('appends audit entries once per idempotency key, newest first', async () => {
+    const tenantId = unique('tenant');
+    const entry = { tenantId, actor: 'ana', action: 'review.edit', subjectType: 'escalation', subjectId: 'e-1', details: { before: 'a', after: 'b' } };
+    await store.appendAudit({ ...entry, idempotencyKey: `${tenantId}:1` });
+    await store.appendAudit({ ...entry, idempotencyKey: `${tenantId}:1` });
+    await store.appendAudit({ ...entry, action: 'review.approve', subjectId: 'e-2' });
+    const entries = await store.listAudit({ tenantId });
+    expect(entries.map((row) => [row.action, row.subjectId])).toEqual([['review.approve', 'e-2'], ['review.edit', 'e-1']]);
+    expect(entries[1]).toMatchObject({ actor: 'ana', details: { before: 'a', after: 'b' }, at: expect.stringMatching(ISO_TIMESTAMP) as string });
+    expect(await store.listAudit({ tenantId, subjectId: 'e-1' })).toHaveLength(1);
   });
 
   it('keeps every row across close and reopen', async () => {

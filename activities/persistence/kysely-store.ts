@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../../domain/logger.js';
 import type { ConversationStatus, StageTiming } from '../../domain/types.js';
 import { createDatabase, type Database, type DatabaseOptions } from './database.js';
 import * as agentQueries from './agent-queries.js';
+import * as reviewQueries from './review-queries.js';
 import { countKnowledgeDocuments, searchKnowledge, upsertKnowledgeDocument } from './knowledge-queries.js';
 import { migrateToLatest } from './migrations/index.js';
 import { toConversationRecord, toEscalationRecord, toJson, toMessageRecord, toStageTiming, toTurnRecord, toTurnUpdate, type TurnPatch } from './row-mappers.js';
@@ -18,7 +19,11 @@ import type {
   AgentRecord,
   AgentRunRecord,
   AgentVersionRecord,
+  AuditEntry,
   ConversationRecord,
+  EscalationFilter,
+  EscalationStats,
+  NewEscalation,
   EscalationRecord,
   KnowledgeDocumentInput,
   KnowledgeHit,
@@ -216,37 +221,41 @@ export class KyselyStore implements Store {
     return searchKnowledge(this.#db, input);
   }
 
-  async createEscalation(input: Parameters<Store['createEscalation']>[0]): Promise<EscalationRecord> {
-    await withParent('Conversation', input.conversationId, () =>
-      this.#db
-        .insertInto('escalations')
-        .values({ id: input.id, conversation_id: input.conversationId, turn_id: input.turnId, reason: input.reason, draft_answer: input.draftAnswer })
-        .onConflict((conflict) => conflict.column('id').doNothing())
-        .execute(),
-    );
-    const row = await this.#db.selectFrom('escalations').selectAll().where('id', '=', input.id).executeTakeFirstOrThrow();
-    return toEscalationRecord(row);
+  createEscalation(input: NewEscalation): Promise<EscalationRecord> {
+    return reviewQueries.createEscalation(this.#db, input);
   }
 
-  /** Resolves a pending escalation; the first decision wins, so a retried or late decision is a no-op. */
-  async resolveEscalation(input: Parameters<Store['resolveEscalation']>[0]): Promise<void> {
-    const result = await this.#db
-      .updateTable('escalations')
-      .set({ status: input.status, reviewer: input.reviewer, final_answer: input.finalAnswer, resolved_at: sql<Date>`now()` })
-      .where('id', '=', input.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (result.numUpdatedRows > 0n) return;
-    const exists = await this.#db.selectFrom('escalations').select('id').where('id', '=', input.id).executeTakeFirst();
-    if (exists === undefined) throw notFound('Escalation', input.id);
+  getEscalation(id: string): Promise<EscalationRecord | null> {
+    return reviewQueries.getEscalation(this.#db, id);
   }
 
-  /** Escalations, oldest first (the reviewer queue's order), optionally of one status. */
-  async listEscalations(input: { status?: EscalationRecord['status'] }): Promise<EscalationRecord[]> {
-    let query = this.#db.selectFrom('escalations').selectAll();
-    if (input.status !== undefined) query = query.where('status', '=', input.status);
-    const rows = await query.orderBy('created_at').orderBy('id').execute();
-    return rows.map(toEscalationRecord);
+  resolveEscalation(input: Parameters<Store['resolveEscalation']>[0]): Promise<void> {
+    return reviewQueries.resolveEscalation(this.#db, input);
+  }
+
+  assignEscalation(input: Parameters<Store['assignEscalation']>[0]): Promise<void> {
+    return reviewQueries.assignEscalation(this.#db, input);
+  }
+
+  recordReminder(input: Parameters<Store['recordReminder']>[0]): Promise<void> {
+    return reviewQueries.recordReminder(this.#db, input);
+  }
+
+  /** Escalations, oldest first (the reviewer queue's order). */
+  listEscalations(filter: EscalationFilter): Promise<EscalationRecord[]> {
+    return reviewQueries.listEscalations(this.#db, filter);
+  }
+
+  appendAudit(entry: Parameters<Store['appendAudit']>[0]): Promise<void> {
+    return reviewQueries.appendAudit(this.#db, entry);
+  }
+
+  listAudit(filter: Parameters<Store['listAudit']>[0]): Promise<AuditEntry[]> {
+    return reviewQueries.listAudit(this.#db, filter);
+  }
+
+  escalationStats(input: { since: string; tenantId?: string }): Promise<EscalationStats> {
+    return reviewQueries.escalationStats(this.#db, input);
   }
 
   seedAgents(definitions: readonly AgentDefinition[]): Promise<SeedCounts> {

@@ -77,17 +77,67 @@ export interface KnowledgeHit {
   updatedAt: string;
 }
 
+export type EscalationStatus = 'pending' | 'approved' | 'edited' | 'rejected' | 'timed_out';
+
 export interface EscalationRecord {
   id: string;
   conversationId: string;
   turnId: string;
+  tenantId: string;
+  /** The team of the primary agent: the reviewer queue filters on it. */
+  team: string | null;
+  question: string;
+  agents: string[];
   reason: string;
+  /** The QA checks that led here, with their evidence. */
+  evidence: QaCheck[];
   draftAnswer: string;
-  status: 'pending' | 'approved' | 'edited' | 'rejected' | 'timed_out';
+  status: EscalationStatus;
+  assignee: string | null;
   reviewer: string | null;
   finalAnswer: string | null;
+  note: string | null;
+  reminders: number;
   createdAt: string;
+  /** SLA: when reviewers are reminded next, and the final deadline. */
+  remindAt: string | null;
+  deadlineAt: string | null;
   resolvedAt: string | null;
+}
+
+export type NewEscalation = Pick<EscalationRecord, 'id' | 'conversationId' | 'turnId' | 'reason' | 'draftAnswer'> &
+  Partial<Pick<EscalationRecord, 'tenantId' | 'team' | 'question' | 'agents' | 'evidence' | 'assignee' | 'remindAt' | 'deadlineAt'>>;
+
+export interface EscalationFilter {
+  tenantId?: string;
+  status?: EscalationStatus;
+  /** Substring of the reason, case-insensitive. */
+  reason?: string;
+  team?: string;
+  /** Only escalations at least this old. */
+  olderThanMs?: number;
+  limit?: number;
+}
+
+export interface EscalationStats {
+  turns: number;
+  escalated: number;
+  rate: number;
+  reasons: { reason: string; count: number }[];
+  outcomes: Record<string, number>;
+  timeToDecisionMs: { p50: number | null; p95: number | null };
+}
+
+/** One entry of the append-only audit log. */
+export interface AuditEntry {
+  id: string;
+  tenantId: string;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  details: Record<string, unknown>;
+  at: string;
 }
 
 /** An agent at its current (or a requested) version. */
@@ -194,14 +244,25 @@ export interface Store {
   /** Full-text search over chunks of one tenant, best first. */
   searchKnowledge(input: { tenantId: string; query: string; limit: number }): Promise<KnowledgeHit[]>;
 
-  createEscalation(input: Omit<EscalationRecord, 'status' | 'reviewer' | 'finalAnswer' | 'createdAt' | 'resolvedAt'>): Promise<EscalationRecord>;
+  /** Inserts the escalation once (a retried insert returns the stored row). */
+  createEscalation(input: NewEscalation): Promise<EscalationRecord>;
+  getEscalation(id: string): Promise<EscalationRecord | null>;
+  /** Resolves a pending escalation; the first decision wins. */
   resolveEscalation(input: {
     id: string;
-    status: Exclude<EscalationRecord['status'], 'pending'>;
+    status: Exclude<EscalationStatus, 'pending'>;
     reviewer: string | null;
     finalAnswer: string | null;
+    note?: string | null;
   }): Promise<void>;
-  listEscalations(input: { status?: EscalationRecord['status'] }): Promise<EscalationRecord[]>;
+  assignEscalation(input: { id: string; assignee: string | null; team?: string }): Promise<void>;
+  recordReminder(input: { id: string; reminders: number; nextRemindAt: string | null }): Promise<void>;
+  listEscalations(filter: EscalationFilter): Promise<EscalationRecord[]>;
+  escalationStats(input: { since: string; tenantId?: string }): Promise<EscalationStats>;
+
+  /** Appends to the audit log; a repeated `idempotencyKey` is a no-op. */
+  appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { idempotencyKey?: string }): Promise<void>;
+  listAudit(filter: { tenantId?: string; subjectType?: string; subjectId?: string; limit?: number }): Promise<AuditEntry[]>;
 
   /** Loads the repository catalog (see `agent-queries.ts` for the rules). */
   seedAgents(definitions: readonly AgentDefinition[]): Promise<SeedCounts>;

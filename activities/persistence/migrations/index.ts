@@ -8,11 +8,15 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { Logger } from '../../../domain/logger.js';
 import * as initialSchema from './0001-initial-schema.js';
 import * as agentCatalog from './0002-agent-catalog.js';
+import * as modelUsage from './0003-model-usage.js';
+import * as reviewAndAudit from './0004-review-and-audit.js';
 
 /** Every migration by name, oldest first. */
 export const migrations: Record<string, Migration> = {
   '0001-initial-schema': initialSchema,
   '0002-agent-catalog': agentCatalog,
+  '0003-model-usage': modelUsage,
+  '0004-review-and-audit': reviewAndAudit,
 };
 
 /** Hands kysely's `Migrator` the statically imported migrations. */
