@@ -15,6 +15,32 @@ export interface PipelineSettings {
    * providers, whose calls are long and must survive a worker crash mid-call.
    */
   modelCallsAsLocalActivities: boolean;
+  /** Reminders, holding text and what happens at the deadline (`reviewTimeoutMs`); defaults in `reviewPolicyOf`. */
+  review?: Partial<Omit<ReviewPolicy, 'deadlineMs'>>;
+}
+
+/** How a review runs: reminders while it waits, and what the customer gets if nobody decides in time. */
+export interface ReviewPolicy {
+  /** Remind reviewers this long after the escalation, and again every interval, until the deadline. */
+  remindAfterMs: number;
+  /** The final deadline (from `reviewTimeoutMs`). */
+  deadlineMs: number;
+  /** At the deadline: send a safe fallback answer, or hand the conversation over to a person. */
+  timeoutAction: 'fallback' | 'handover';
+  /** Shown to the customer while the review runs. */
+  holdingMessage: string;
+}
+
+export const DEFAULT_HOLDING_MESSAGE = 'A specialist is reviewing your question to make sure you get the right answer. We will reply here shortly.';
+
+/** The review policy from the settings, with defaults: remind after a quarter of the deadline, then fall back. */
+export function reviewPolicyOf(settings: PipelineSettings): ReviewPolicy {
+  return {
+    remindAfterMs: settings.review?.remindAfterMs ?? Math.max(1000, Math.floor(settings.reviewTimeoutMs / 4)),
+    deadlineMs: settings.reviewTimeoutMs,
+    timeoutAction: settings.review?.timeoutAction ?? 'fallback',
+    holdingMessage: settings.review?.holdingMessage ?? DEFAULT_HOLDING_MESSAGE,
+  };
 }
 
 /** Clients the worker injects into `createActivities`. */

@@ -5,12 +5,13 @@
 import { createAgentActivities } from './agents/run-agent.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { createQaActivities } from './qa/check-quality.js';
+import { createReviewActivities } from './review/review-activities.js';
 import { createRetrievalActivities } from './retrieval/retrieve.js';
 import { createRoutingActivities } from './routing/route-question.js';
 import { createSynthesisActivities } from './synthesis/synthesize-answer.js';
 import { createTurnLifecycleActivities } from './turn/turn-lifecycle.js';
 
-export type { ActivityDependencies, PipelineSettings } from './dependencies.js';
+export type { ActivityDependencies, PipelineSettings, ReviewPolicy } from './dependencies.js';
 
 export function createActivities(dependencies: ActivityDependencies) {
   return {
@@ -20,6 +21,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createAgentActivities(dependencies),
     ...createSynthesisActivities(dependencies),
     ...createQaActivities(dependencies),
+    ...createReviewActivities(dependencies),
   };
 }
 

@@ -13,7 +13,10 @@ import type { Configuration } from '../domain/config.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { createApiMetrics, observabilityMiddleware } from './metrics.js';
 import { requestContextMiddleware } from './request-context.js';
+import { analyticsRouter } from './routes/analytics.js';
 import { chatRouter } from './routes/chat.js';
+import { conversationControlRouter } from './routes/conversation-control.js';
+import { escalationsRouter } from './routes/escalations.js';
 import { conversationsRouter } from './routes/conversations.js';
 import { healthRouter } from './routes/health.js';
 import type { ReadinessCheck, ResolvedApiConfiguration, RouteDependencies } from './routes/route-dependencies.js';
@@ -81,6 +84,9 @@ export function createApp(dependencies: ApiDependencies): Api {
   app.use(healthRouter(routeDependencies));
   app.use(chatRouter(routeDependencies));
   app.use(conversationsRouter(routeDependencies));
+  app.use(conversationControlRouter(routeDependencies));
+  app.use(escalationsRouter(routeDependencies));
+  app.use(analyticsRouter(routeDependencies));
   app.use(notFoundHandler);
   app.use(errorHandler);
 

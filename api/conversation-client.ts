@@ -98,6 +98,9 @@ export function toApiError(error: unknown): unknown {
     if (error.cause.type === FailureType.ConversationClosed) {
       return new ApiError(409, ErrorCode.conversationClosed, error.cause.message, { cause: error });
     }
+    if (error.cause.type === FailureType.Conflict) {
+      return new ApiError(409, ErrorCode.alreadyDecided, error.cause.message, { cause: error });
+    }
   }
   if (error instanceof WorkflowNotFoundError) {
     return new ApiError(404, ErrorCode.conversationNotFound, 'Conversation not found', { cause: error });

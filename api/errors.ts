@@ -16,6 +16,12 @@ export const ErrorCode = {
   conversationNotFound: 'conversation_not_found',
   turnNotFound: 'turn_not_found',
   conversationClosed: 'conversation_closed',
+  escalationNotFound: 'escalation_not_found',
+  /** The escalation was already decided (by someone else, or by the deadline). */
+  alreadyDecided: 'already_decided',
+  agentNotFound: 'agent_not_found',
+  /** The write was based on a stale version. */
+  versionConflict: 'version_conflict',
   temporalUnavailable: 'temporal_unavailable',
   temporalTimeout: 'temporal_timeout',
   internalError: 'internal_error',

@@ -32,6 +32,14 @@ export const EventType = {
   streamReset: 'stream-reset',
   escalationCreated: 'escalation-created',
   escalationResolved: 'escalation-resolved',
+  /** Reviewers were reminded of a waiting escalation (its SLA is running out). */
+  escalationReminder: 'escalation-reminder',
+  /** An escalation changed hands (reassigned to another reviewer or team). */
+  escalationAssigned: 'escalation-assigned',
+  /** A person wrote to the customer (take-over or review). */
+  humanMessage: 'human-message',
+  /** The conversation was taken over by a person, or released back to the assistant. */
+  conversationStatus: 'conversation-status',
   turnFinished: 'turn-finished',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
@@ -50,6 +58,14 @@ export const Stage = {
 export type Stage = (typeof Stage)[keyof typeof Stage];
 
 /** Redis keys of the event log. */
+/**
+ * The reviewers' feed of a tenant: escalation events of every conversation, in the same sequence-numbered
+ * log as conversations (so reviewers reconnect with `fromSeq` too). Not a valid conversation id (it has a colon).
+ */
+export function reviewerFeedId(tenantId: string): string {
+  return `reviewers:${tenantId}`;
+}
+
 export function eventStreamKey(conversationId: string): string {
   return `agentcraft:events:{${conversationId}}`;
 }

@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { MAX_MESSAGE_CHARS } from '../domain/constants.js';
 import { FailureType } from '../domain/failure-types.js';
-import type { ConversationCarry, ConversationInput, ConversationState, ActiveTurn, ReviewDecision, SendMessageInput } from './messages.js';
+import type { ConversationCarry, ConversationInput, ConversationState, ActiveTurn, HumanReplyInput, ReviewDecision, SendMessageInput } from './messages.js';
 
 export function initialCarry(input: ConversationInput): ConversationCarry {
   return (
@@ -27,13 +27,20 @@ export function validateSendMessage(carry: ConversationCarry, input: SendMessage
   }
 }
 
-/** Update validator of `submitReviewDecision`. */
+/** Update validator of `submitReviewDecision`: exactly one final decision per escalation wins. */
 export function validateReviewDecision(carry: ConversationCarry, decision: ReviewDecision): void {
   if (carry.pendingEscalation === null || carry.pendingEscalation.escalationId !== decision?.escalationId) {
     throw ApplicationFailure.nonRetryable(`no pending escalation "${String(decision?.escalationId)}" in this conversation`, FailureType.NotFound);
   }
-  if (!['approve', 'edit', 'reject'].includes(decision.action)) {
-    throw ApplicationFailure.nonRetryable('action must be approve, edit or reject', FailureType.InvalidInput);
+  if (!['approve', 'edit', 'reject', 'reassign'].includes(decision.action)) {
+    throw ApplicationFailure.nonRetryable('action must be approve, edit, reject or reassign', FailureType.InvalidInput);
+  }
+  const decidedBy = carry.pendingEscalation.decidedBy;
+  if (decidedBy !== undefined) {
+    throw ApplicationFailure.nonRetryable(`escalation "${decision.escalationId}" was already decided by ${decidedBy}`, FailureType.Conflict);
+  }
+  if (decision.action === 'reassign' && (typeof decision.assignee !== 'string' || decision.assignee.trim() === '')) {
+    throw ApplicationFailure.nonRetryable('a reassignment needs an assignee', FailureType.InvalidInput);
   }
   if (typeof decision.reviewer !== 'string' || decision.reviewer.trim() === '') {
     throw ApplicationFailure.nonRetryable('reviewer is required', FailureType.InvalidInput);
@@ -41,6 +48,18 @@ export function validateReviewDecision(carry: ConversationCarry, decision: Revie
   if (decision.action === 'edit' && (typeof decision.answer !== 'string' || decision.answer.trim() === '')) {
     throw ApplicationFailure.nonRetryable('an edit needs the reviewer\'s answer', FailureType.InvalidInput);
   }
+}
+
+/** Update validator of `sendHumanReply`. */
+export function validateHumanReply(carry: ConversationCarry, reply: HumanReplyInput): void {
+  if (typeof reply?.agent !== 'string' || reply.agent.trim() === '') throw ApplicationFailure.nonRetryable('agent is required', FailureType.InvalidInput);
+  if (typeof reply.message !== 'string' || reply.message.trim() === '') {
+    throw ApplicationFailure.nonRetryable('message must be a non-empty string', FailureType.InvalidInput);
+  }
+  if (reply.message.length > MAX_MESSAGE_CHARS) {
+    throw ApplicationFailure.nonRetryable(`message is longer than ${MAX_MESSAGE_CHARS} characters`, FailureType.InvalidInput);
+  }
+  if (carry.status === 'closed') throw ApplicationFailure.nonRetryable('the conversation is closed', FailureType.ConversationClosed);
 }
 
 export function snapshotOf(conversationId: string, carry: ConversationCarry, activeTurn: ActiveTurn | null): ConversationState {

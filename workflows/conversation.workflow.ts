@@ -18,15 +18,19 @@ import {
 import type { SearchAttributePair } from '@temporalio/common';
 import { turnIdOf, turnWorkflowId } from '../domain/constants.js';
 import type { TurnResult } from '../domain/types.js';
-import { initialCarry, snapshotOf, validateReviewDecision, validateSendMessage } from './conversation-state.js';
+import { initialCarry, snapshotOf, validateHumanReply, validateReviewDecision, validateSendMessage } from './conversation-state.js';
 import {
   closeConversation,
   getState,
   reportEscalation,
   reviewDecision,
   sendMessage,
+  releaseConversation,
+  sendHumanReply,
   submitReviewDecision,
   takeOver,
+  FINAL_REVIEW_ACTIONS,
+  type HumanReplyInput,
   type ActiveTurn,
   type ConversationCarry,
   type ConversationInput,
@@ -67,9 +71,18 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     { validator: (message: SendMessageInput) => validateSendMessage(carry, message) },
   );
   const forwardDecision = async (decision: ReviewDecision) => {
-    if (activeTurn === null || carry.pendingEscalation?.escalationId !== decision.escalationId) {
+    const pending = carry.pendingEscalation;
+    if (activeTurn === null || pending?.escalationId !== decision.escalationId) {
       log.warn('review decision for no pending escalation ignored', { escalationId: decision.escalationId });
       return;
+    }
+    if (FINAL_REVIEW_ACTIONS.includes(decision.action)) {
+      if (pending.decidedBy !== undefined) {
+        log.warn('second review decision ignored; the first one won', { escalationId: decision.escalationId, decidedBy: pending.decidedBy, reviewer: decision.reviewer });
+        return;
+      }
+      // Marked before the first await: a concurrent decision's validator already sees it.
+      pending.decidedBy = decision.reviewer;
     }
     await getExternalWorkflowHandle(activeTurn.workflowId).signal(reviewDecision, decision);
   };
@@ -78,6 +91,15 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     await forwardDecision(decision);
     return { accepted: true as const };
   }, { validator: (decision: ReviewDecision) => validateReviewDecision(carry, decision) });
+  setHandler(
+    sendHumanReply,
+    async (reply) => {
+      carry.humanReplies = (carry.humanReplies ?? 0) + 1;
+      const messageId = `${input.conversationId}.human-${carry.humanReplies}`;
+      return local.deliverHumanReply({ conversationId: input.conversationId, tenantId: input.tenantId, messageId, agent: reply.agent.trim(), message: reply.message.trim() });
+    },
+    { validator: (reply: HumanReplyInput) => validateHumanReply(carry, reply) },
+  );
   setHandler(reportEscalation, (escalation) => {
     carry.pendingEscalation = escalation;
     carry.escalated = true;
@@ -87,9 +109,17 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   setHandler(closeConversation, () => {
     carry.status = 'closed';
   });
+  let statusAgent: string | undefined;
   setHandler(takeOver, ({ agent }) => {
     log.info('a person took over the conversation', { agent });
-    carry.status = 'human_takeover';
+    if (carry.status !== 'closed') carry.status = 'human_takeover';
+    statusAgent = agent;
+  });
+  setHandler(releaseConversation, ({ agent }) => {
+    if (carry.status !== 'human_takeover') return;
+    log.info('the conversation was released to the assistant', { agent });
+    carry.status = 'active';
+    statusAgent = agent;
   });
 
   function publishSearchAttributes(): void {
@@ -138,11 +168,14 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   // Patched: runs started before this change never stored `closed` / `human_takeover` in the database.
   const recordsStatus = patched(RECORD_CONVERSATION_STATUS);
   let recordedStatus = carry.status;
-  const statusToRecord = () => recordsStatus && (carry.status === 'closed' || carry.status === 'human_takeover') && carry.status !== recordedStatus;
+  // A release (active after a take-over) is recorded too; runs recorded before releases existed never have one.
+  const released = () => carry.status === 'active' && recordedStatus === 'human_takeover';
+  const statusToRecord = () => recordsStatus && (carry.status === 'closed' || carry.status === 'human_takeover' || released()) && carry.status !== recordedStatus;
   async function recordStatus(): Promise<void> {
     if (!statusToRecord()) return;
     recordedStatus = carry.status;
-    await local.recordConversationStatus({ conversationId: input.conversationId, tenantId: input.tenantId, customerId: input.customerId, status: carry.status });
+    const agent = statusAgent === undefined ? {} : { agent: statusAgent };
+    await local.recordConversationStatus({ conversationId: input.conversationId, tenantId: input.tenantId, customerId: input.customerId, status: carry.status, ...agent });
   }
 
   publishSearchAttributes();

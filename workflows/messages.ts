@@ -25,8 +25,10 @@ export interface ConversationCarry {
   lastTurn: TurnResult | null;
   status: ConversationStatus;
   pending: PendingMessage[];
-  pendingEscalation: { turnId: string; escalationId: string } | null;
+  pendingEscalation: { turnId: string; escalationId: string; decidedBy?: string } | null;
   escalated: boolean;
+  /** Replies written by people (take-over or review); numbers their message ids. */
+  humanReplies?: number;
 }
 
 export interface PendingMessage {
@@ -65,14 +67,21 @@ export interface ConversationState {
 }
 export const getState = defineQuery<ConversationState>('getState');
 
-export const ReviewAction = { approve: 'approve', edit: 'edit', reject: 'reject' } as const;
+export const ReviewAction = { approve: 'approve', edit: 'edit', reject: 'reject', reassign: 'reassign' } as const;
 export type ReviewAction = (typeof ReviewAction)[keyof typeof ReviewAction];
+/** Actions that end the review (reassign only changes who reviews). */
+export const FINAL_REVIEW_ACTIONS: readonly ReviewAction[] = ['approve', 'edit', 'reject'];
 export interface ReviewDecision {
   escalationId: string;
   action: ReviewAction;
+  /** approve: ignored; edit: the text sent instead of the draft; reject: an optional message to the customer. */
   answer?: string;
   reviewer: string;
   note?: string;
+  /** reassign: who should review instead (a reviewer id or `team:<team>`). */
+  assignee?: string;
+  /** reject: hand the conversation over to a person instead of answering (the AI stops). */
+  handover?: boolean;
 }
 /** A reviewer's decision on an escalated turn (operators send it from the CLI). */
 export const reviewDecision = defineSignal<[ReviewDecision]>('reviewDecision');
@@ -85,6 +94,15 @@ export const reportEscalation = defineSignal<[{ turnId: string; escalationId: st
 export const closeConversation = defineSignal<[{ reason?: string }?]>('closeConversation');
 /** A human takes the conversation over: the AI stops answering new messages. */
 export const takeOver = defineSignal<[{ agent: string }]>('takeOver');
+/** Ends a take-over: the AI answers again, starting with messages that queued meanwhile. */
+export const releaseConversation = defineSignal<[{ agent: string }]>('releaseConversation');
+
+export interface HumanReplyInput {
+  agent: string;
+  message: string;
+}
+/** A person writes to the customer (during a take-over or a review); stored and streamed like any message. */
+export const sendHumanReply = defineUpdate<{ messageId: string }, [HumanReplyInput]>('sendHumanReply');
 
 /** Arguments of `turnWorkflow`. */
 export interface TurnInput {

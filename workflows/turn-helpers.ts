@@ -63,6 +63,8 @@ export const HOLDING_MESSAGE = 'A specialist is reviewing your question to make 
 /** Sent when the review times out: nothing unreviewed goes out. */
 export const REVIEW_TIMEOUT_ANSWER =
   'Thanks for your patience — your question needs a specialist, and our team will follow up with you directly. Nothing more is needed from you right now.';
+/** Sent when the conversation is handed over to a person instead of answered. */
+export const HANDOVER_ANSWER = 'A member of our team is taking over this conversation and will reply to you here personally.';
 export const REJECTED_ANSWER = 'A specialist reviewed your question and will follow up with you directly.';
 
 /** The answer the customer receives after a review decision (or its absence). */

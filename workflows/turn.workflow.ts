@@ -4,8 +4,10 @@
  */
 import { condition, getExternalWorkflowHandle, isCancellation, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Stage } from '../domain/constants.js';
-import type { AgentFinding, RouteDecision, SourceResult, SynthesizedAnswer, TurnResult } from '../domain/types.js';
+import type { ReviewPolicy } from '../activities/index.js';
+import type { AgentFinding, QaResult, RouteDecision, SourceResult, SynthesizedAnswer, TurnResult } from '../domain/types.js';
 import { local, modelCalls, type ModelCalls } from './activity-options.js';
+import { reviewAnswer } from './review.js';
 import { getTurnState, reportEscalation, reviewDecision, type ReviewDecision, type TurnInput, type TurnState } from './messages.js';
 import {
   answerAfterReview,
@@ -20,14 +22,25 @@ import {
 } from './turn-helpers.js';
 
 const REPORT_ESCALATION_FIRST = 'report-escalation-before-publishing';
+/** Reminders, reassignment, hand-over and the deadline policy (runs recorded before it use `review`). */
+const REVIEW_POLICY = 'review-policy';
 
 export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   const state = initialTurnState(input.turnId);
   const turn = { conversationId: input.conversationId, turnId: input.turnId };
   let decision: ReviewDecision | undefined;
+  /** Decisions for the review in arrival order (reassignments and the first final decision). */
+  const decisions: ReviewDecision[] = [];
   setHandler(getTurnState, () => state);
   setHandler(reviewDecision, (received) => {
-    if (received.escalationId === state.escalationId && decision === undefined) decision = received;
+    if (received.escalationId !== state.escalationId) return;
+    if (received.action === 'reassign') {
+      decisions.push(received);
+      return;
+    }
+    if (decision !== undefined) return;
+    decision = received;
+    decisions.push(received);
   });
 
   /**
@@ -97,6 +110,17 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     return answerAfterReview(decision, draft);
   }
 
+  /** The current review: policy from the turn's plan; the conversation learns of it before reviewers do. */
+  async function reviewWithPolicy(draft: SynthesizedAnswer, qa: QaResult, agents: string[], policy: ReviewPolicy): Promise<SynthesizedAnswer> {
+    const escalationId = `${input.turnId}.review`;
+    Object.assign(state, { escalationId, status: 'awaiting_review' });
+    const { startedAt } = await local.markStageStarted({ ...turn, stage: 'review' });
+    const outcome = await reviewAnswer({ input, escalationId, draft, reason: qa.reason ?? 'qa', evidence: qa.checks, agents, policy, decisions });
+    await local.markStageFinished({ ...turn, stage: 'review', startedAt, status: 'ok', summary: outcome.handedOver ? `${outcome.status}, handed over` : outcome.status });
+    state.status = 'running';
+    return outcome.answer;
+  }
+
   try {
     const plan = await local.beginTurn({ ...turn, tenantId: input.tenantId, customerId: input.customerId, turnNumber: input.turnNumber, workflowId: workflowInfo().workflowId, message: input.message, metadata: input.metadata });
     const route = await stage('route', () => local.routeQuestion({ ...turn, question: input.message }));
@@ -111,7 +135,9 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     Object.assign(state, { answer: draft.text, citations: draft.citations, confidence: draft.confidence });
     const sources = citedSources(retrieved, draft);
     const qa = await stage('qa', () => local.checkQuality({ ...turn, question: input.message, route, draft, sources }));
-    const final = qa.outcome === 'escalate' ? await stage('review', () => review(qa.answer, qa.reason ?? 'qa', agents, qa.reviewTimeoutMs)) : qa.answer;
+    const policy = plan.review ?? { remindAfterMs: qa.reviewTimeoutMs, deadlineMs: qa.reviewTimeoutMs, timeoutAction: 'fallback' as const, holdingMessage: HOLDING_MESSAGE };
+    const escalate = () => (patched(REVIEW_POLICY) ? reviewWithPolicy(qa.answer, qa, agents, policy) : review(qa.answer, qa.reason ?? 'qa', agents, qa.reviewTimeoutMs));
+    const final = qa.outcome === 'escalate' ? await stage('review', escalate) : qa.answer;
     const { result, trace } = deliveryOf(input.turnId, { findings, draft, final, escalationId: state.escalationId });
     const delivered = await stage('deliver', () => local.deliverAnswer({ ...turn, result, trace }));
     Object.assign(state, { status: 'completed', stage: null, answer: delivered.answer, citations: delivered.citations, confidence: delivered.confidence, costUsd: delivered.costUsd });

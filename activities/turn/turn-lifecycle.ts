@@ -1,7 +1,7 @@
 import { EventType, type Stage } from '../../domain/constants.js';
 import type { ConversationStatus, StageTiming, SynthesizedAnswer, TurnResult } from '../../domain/types.js';
 import { TurnStatus } from '../../domain/types.js';
-import type { ActivityDependencies } from '../dependencies.js';
+import { reviewPolicyOf, type ActivityDependencies, type ReviewPolicy } from '../dependencies.js';
 import { activityWorkflowId, publishEvent, type TurnRef } from '../events/publisher.js';
 import type { EscalationRecord, MessageRecord, Store } from '../persistence/store.js';
 import { createStageRecorder, type StageOutcome, type TurnTracePatch } from './stage-recorder.js';
@@ -20,6 +20,8 @@ export interface BeginTurnInput extends TurnRef {
 /** How this turn runs, decided by the worker's configuration when the turn begins. */
 export interface TurnPlan {
   modelCalls: 'activity' | 'local-activity';
+  /** How a review of this turn runs (absent in plans recorded before review policies existed). */
+  review?: ReviewPolicy;
 }
 
 export interface StageStartedInput extends TurnRef {
@@ -45,21 +47,8 @@ export interface RecordConversationStatusInput {
   tenantId: string;
   customerId: string | null;
   status: ConversationStatus;
-}
-
-export interface CreateEscalationInput extends TurnRef {
-  escalationId: string;
-  reason: string;
-  draft: SynthesizedAnswer;
-  holdingMessage: string;
-  agents: string[];
-}
-
-export interface ResolveEscalationInput extends TurnRef {
-  escalationId: string;
-  status: Exclude<EscalationRecord['status'], 'pending'>;
-  reviewer: string | null;
-  finalAnswer: string | null;
+  /** Who took the conversation over or released it. */
+  agent?: string;
 }
 
 /** Shown to the customer when a turn fails for good; the failure itself is in the trace. */
@@ -88,7 +77,10 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
       await store.startTurn({ id: input.turnId, conversationId: input.conversationId, turnNumber: input.turnNumber, workflowId: input.workflowId });
       turnLogger(input).info({ turnNumber: input.turnNumber }, 'turn started');
       await publishEvent(eventLog, input, EventType.turnStarted, { turnNumber: input.turnNumber, workflowId: input.workflowId, message: input.message }, 'begin');
-      return { modelCalls: dependencies.settings.modelCallsAsLocalActivities ? 'local-activity' : 'activity' };
+      return {
+        modelCalls: dependencies.settings.modelCallsAsLocalActivities ? 'local-activity' : 'activity',
+        review: reviewPolicyOf(dependencies.settings),
+      };
     },
 
     /** Opens a stage the workflow itself spans (review, or a fan-out of several activities). */
@@ -144,44 +136,8 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
     async recordConversationStatus(input: RecordConversationStatusInput): Promise<void> {
       await store.ensureConversation({ id: input.conversationId, tenantId: input.tenantId, customerId: input.customerId });
       await store.setConversationStatus(input.conversationId, input.status);
-    },
-
-    /** Stores the escalation, marks the turn as awaiting review, tells subscribers. */
-    async createEscalation(input: CreateEscalationInput): Promise<TurnResult> {
-      await store.createEscalation({
-        id: input.escalationId,
-        conversationId: input.conversationId,
-        turnId: input.turnId,
-        reason: input.reason,
-        draftAnswer: input.draft.text,
-      });
-      await store.updateTurn(input.turnId, { status: TurnStatus.awaitingReview, escalated: true, escalationId: input.escalationId });
-      await store.setConversationStatus(input.conversationId, 'awaiting_review');
-      const result: TurnResult = {
-        turnId: input.turnId,
-        status: TurnStatus.awaitingReview,
-        answer: input.holdingMessage,
-        citations: [],
-        confidence: input.draft.confidence,
-        agents: input.agents,
-        escalated: true,
-        escalationId: input.escalationId,
-        costUsd: 0,
-      };
-      await publishEvent(eventLog, input, EventType.escalationCreated, { escalationId: input.escalationId, reason: input.reason, result }, input.escalationId);
-      return result;
-    },
-
-    /** Records the reviewer's decision (or the timeout) and tells subscribers. */
-    async resolveEscalation(input: ResolveEscalationInput): Promise<void> {
-      await store.resolveEscalation({ id: input.escalationId, status: input.status, reviewer: input.reviewer, finalAnswer: input.finalAnswer });
-      await publishEvent(
-        eventLog,
-        input,
-        EventType.escalationResolved,
-        { escalationId: input.escalationId, status: input.status, reviewer: input.reviewer },
-        input.escalationId,
-      );
+      const ref = { conversationId: input.conversationId, turnId: `${input.conversationId}.status` };
+      await publishEvent(eventLog, ref, EventType.conversationStatus, { status: input.status, ...(input.agent === undefined ? {} : { agent: input.agent }) });
     },
   };
 }

@@ -3,24 +3,16 @@
  * answers 202 with the turn's ids, or with `?wait=true` 200 with the finished turn (202 on timeout).
  */
 import { randomUUID } from 'node:crypto';
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type Router } from 'express';
 import { conversationWorkflowId } from '../../domain/constants.js';
 import type { TurnResult } from '../../domain/types.js';
 import { sendChatMessage } from '../conversation-client.js';
-import { ApiError, ErrorCode, parseOrThrow } from '../errors.js';
+import { parseOrThrow } from '../errors.js';
 import { bindLogFields } from '../request-context.js';
 import { chatBodySchema, chatQuerySchema, idempotencyKeySchema } from '../schemas.js';
 import { waitForTurnOutcome } from '../turn-waiter.js';
+import { requireJson } from './json-body.js';
 import type { RouteDependencies } from './route-dependencies.js';
-
-/** Rejects bodies that are not JSON before they are read (a missing or empty body is left to the schema). */
-const requireJson: RequestHandler = (request, _response, next) => {
-  const empty = request.headers['content-length'] === '0';
-  if (!empty && request.is('application/json') === false) {
-    throw new ApiError(415, ErrorCode.unsupportedMediaType, 'Content-Type must be application/json');
-  }
-  next();
-};
 
 export function chatRouter(dependencies: RouteDependencies): Router {
   const { temporal, eventLog, configuration } = dependencies;

@@ -1,0 +1,34 @@
+/** `GET /api/analytics/...`: escalation rate, reasons and time to decision; per-agent performance. */
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { DEFAULT_TENANT_ID } from '../../domain/constants.js';
+import { parseOrThrow } from '../errors.js';
+import type { RouteDependencies } from './route-dependencies.js';
+
+const windowSchema = z.looseObject({
+  /** Look-back window in days (default 30). */
+  days: z.coerce.number().min(0.001).max(3650).default(30),
+});
+
+function sinceOf(days: number): string {
+  return new Date(Date.now() - days * 24 * 60 * 60 * 1000).toISOString();
+}
+
+export function analyticsRouter(dependencies: RouteDependencies): Router {
+  const { store } = dependencies;
+  const router = express.Router();
+
+  router.get('/api/analytics/escalations', async (request, response) => {
+    const { days } = parseOrThrow(windowSchema, request.query, 'query string');
+    const since = sinceOf(days);
+    response.json({ since, ...(await store.escalationStats({ since, tenantId: DEFAULT_TENANT_ID })) });
+  });
+
+  router.get('/api/analytics/agents', async (request, response) => {
+    const { days } = parseOrThrow(windowSchema, request.query, 'query string');
+    const since = sinceOf(days);
+    response.json({ since, agents: await store.agentMetrics({ since, tenantId: DEFAULT_TENANT_ID }) });
+  });
+
+  return router;
+}
