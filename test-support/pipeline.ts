@@ -28,6 +28,8 @@ export interface TestPipelineOptions {
   /** Defaults to the dev server of the vitest global setup. */
   temporalAddress?: string;
   interceptors?: WorkerInterceptors;
+  /** Reuse a task queue (a "restarted" worker picks up where an earlier one stopped); random by default. */
+  taskQueue?: string;
 }
 
 export interface TestPipeline {
@@ -48,7 +50,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
   await seedDemoKnowledge(realStore, DEFAULT_TENANT_ID);
   const store = options.wrapStore?.(realStore) ?? realStore;
   const eventLog = options.eventLog ?? new MemoryEventLog({ logger: testLogger });
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const dependencies: ActivityDependencies = {
     store,
     eventLog,

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_TENANT_ID, EventType, reviewerFeedId } from '../../domain/constants.js';
 import type { QaCheck, SynthesizedAnswer, TurnResult } from '../../domain/types.js';
 import { TurnStatus } from '../../domain/types.js';
+import { findAgent } from '../agents/catalog.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import { publishEvent, type TurnRef } from '../events/publisher.js';
 import type { EscalationStatus } from '../persistence/store.js';
@@ -103,7 +104,7 @@ export function createReviewActivities(dependencies: ActivityDependencies) {
         reason: input.reason,
         draftAnswer: input.draft.text,
         tenantId,
-        team: input.team ?? null,
+        team: input.team ?? findAgent(input.agents[0] ?? '')?.team ?? null,
         question: input.question ?? '',
         agents: input.agents,
         evidence: input.evidence ?? [],
@@ -123,7 +124,7 @@ export function createReviewActivities(dependencies: ActivityDependencies) {
         escalationId: input.escalationId,
         costUsd: 0,
       };
-      const payload = { escalationId: input.escalationId, reason: input.reason, team: input.team ?? null, deadlineAt: input.deadlineAt ?? null, result };
+      const payload = { escalationId: input.escalationId, reason: input.reason, deadlineAt: input.deadlineAt ?? null, result };
       await publishBoth(input, tenantId, EventType.escalationCreated, payload, input.escalationId);
       return result;
     },
