@@ -3,7 +3,7 @@
  * WebSocket client frames. Validation happens here, at the edge, before anything touches Temporal.
  */
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS } from '../domain/constants.js';
+import { DEFAULT_TENANT_ID, MAX_MESSAGE_CHARS, reviewerFeedId } from '../domain/constants.js';
 
 /**
  * A conversation id: UUIDs and other opaque ids made of letters, digits, `-` and `_` (no `.`, which
@@ -44,16 +44,19 @@ export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/,
 export const conversationParamsSchema = z.object({ id: conversationIdSchema });
 export const turnParamsSchema = z.object({ id: conversationIdSchema, turnId: turnIdSchema });
 
+/** What a WebSocket client may follow: a conversation, or the reviewers' feed of escalation events. */
+export const trackedStreamSchema = z.union([conversationIdSchema, z.literal(reviewerFeedId(DEFAULT_TENANT_ID))]);
+
 /** Frames a WebSocket client may send. */
 export const clientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('subscribe'),
-    conversationId: conversationIdSchema,
+    conversationId: trackedStreamSchema,
     fromSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   }),
   z.strictObject({
     type: z.literal('unsubscribe'),
-    conversationId: conversationIdSchema,
+    conversationId: trackedStreamSchema,
   }),
 ]);
 export type ClientFrame = z.output<typeof clientFrameSchema>;

@@ -115,6 +115,8 @@ export class TrackingConnection {
 
   /** The live state, or null when the workflow is unknown (or Temporal could not answer: said in an error frame). */
   private async snapshot(conversationId: string): Promise<ConversationSnapshot | null> {
+    // The reviewers' feed has no workflow behind it: its state is the REST queue (`GET /api/escalations`).
+    if (conversationId.startsWith('reviewers:')) return null;
     try {
       return await getConversationSnapshot(this.dependencies.temporal, conversationId, { timeoutMs: this.dependencies.limits.snapshotTimeoutMs });
     } catch (error) {

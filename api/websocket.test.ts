@@ -135,6 +135,18 @@ describe('agent-tracking WebSocket', () => {
     client.close();
   });
 
+  it('follows the reviewers\' feed of escalation events, but no other name with a colon', async () => {
+    const feed = 'reviewers:default';
+    await appendEvents(feed, 2);
+    const client = await TestSocket.open(server);
+    client.send({ type: 'subscribe', conversationId: feed, fromSeq: 1 });
+    await vi.waitFor(() => expect(client.eventSeqs(feed)).toEqual([2]));
+    expect(client.frames[0]).toMatchObject({ type: 'snapshot', conversationId: feed, state: null });
+    client.send({ type: 'subscribe', conversationId: 'reviewers:other-tenant' });
+    await vi.waitFor(() => expect(client.frames.at(-1)).toMatchObject({ type: 'error', error: { code: 'invalid_frame' } }));
+    client.close();
+  });
+
   it('replays the whole log, marked as a reset, when fromSeq is ahead of it (an in-process log after a restart)', async () => {
     const conversationId = randomUUID();
     await appendEvents(conversationId, 2);
