@@ -17,6 +17,10 @@ export const FailureType = {
   ProviderRejected: 'ProviderRejected',
   /** The model provider refused for content-policy reasons. */
   ContentPolicy: 'ContentPolicy',
+  /** A spend budget (turn, conversation, tenant per day) has no room for any model. */
+  BudgetExceeded: 'BudgetExceeded',
+  /** No model can ever take the call (context too large, privacy, capabilities). */
+  NoModelFits: 'NoModelFits',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

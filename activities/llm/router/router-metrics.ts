@@ -1,0 +1,48 @@
+/**
+ * Prometheus counters of the router: attempts by outcome, tokens and cost by model. Register them once per
+ * registry (the worker's `/metrics` registry) and pass the returned `RouterMetrics` to the router.
+ */
+import { Counter } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { ModelAttempt } from '../../../domain/types.js';
+import type { RouterMetrics } from './router-runtime.js';
+
+/** Metric names, for dashboards and alerts. */
+export const ROUTER_METRIC_NAMES = {
+  attempts: 'agentcraft_llm_attempts_total',
+  tokens: 'agentcraft_llm_tokens_total',
+  cost: 'agentcraft_llm_cost_usd_total',
+} as const;
+
+/** Registers the router's counters on `registry` and returns the sink the router writes to. */
+export function registerRouterMetrics(registry: Registry): RouterMetrics {
+  const attempts = new Counter({
+    name: ROUTER_METRIC_NAMES.attempts,
+    help: 'Model attempts made by the LLM router, by outcome (ok, failed, skipped)',
+    labelNames: ['provider', 'model', 'purpose', 'outcome'] as const,
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: ROUTER_METRIC_NAMES.tokens,
+    help: 'Tokens used by successful model calls, by direction (input, output)',
+    labelNames: ['provider', 'model', 'purpose', 'direction'] as const,
+    registers: [registry],
+  });
+  const cost = new Counter({
+    name: ROUTER_METRIC_NAMES.cost,
+    help: 'Cost in USD of successful model calls at catalog prices',
+    labelNames: ['provider', 'model', 'purpose'] as const,
+    registers: [registry],
+  });
+  return {
+    recordAttempt(attempt: ModelAttempt, purpose: string): void {
+      const labels = { provider: attempt.provider, model: attempt.modelId, purpose };
+      attempts.inc({ ...labels, outcome: attempt.outcome });
+      if (attempt.usage !== undefined) {
+        tokens.inc({ ...labels, direction: 'input' }, attempt.usage.inputTokens);
+        tokens.inc({ ...labels, direction: 'output' }, attempt.usage.outputTokens);
+      }
+      if (attempt.costUsd !== undefined) cost.inc(labels, attempt.costUsd);
+    },
+  };
+}
