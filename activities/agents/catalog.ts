@@ -1,65 +1,40 @@
 /**
- * The specialists the core pipeline routes to. Ids are part of the public API (see the agent-catalog
- * issue, which grows this into the versioned 18-agent catalog stored in Postgres). Each agent has
- * expertise terms used by the lexical router.
+ * The agent catalog seeded from `catalog/agents.json`: eighteen specialists in six teams, validated with
+ * {@link AgentCatalogFileSchema} when this module loads (a bad edit to the file fails at startup, not mid-turn).
+ * Postgres storage and versioning of edits build on {@link parseAgentCatalog}; this module is the seed and the
+ * default the pipeline uses until then.
  */
-export interface AgentDefinition {
-  id: string;
-  name: string;
-  team: 'technical' | 'business' | 'analysis' | 'customer' | 'product' | 'industry';
-  description: string;
-  /** Words (any inflection) that signal this agent's expertise. */
-  expertise: string[];
+import { z } from 'zod';
+import catalogJson from './catalog/agents.json' with { type: 'json' };
+import { AgentCatalogFileSchema, type AgentCatalogFile, type AgentDefinition, type TeamId } from './agent-definition.js';
+
+export type { AgentCatalogFile, AgentDefinition, TeamId } from './agent-definition.js';
+
+/** Validates a catalog (the seed file, an admin edit, a stored version); throws a readable error when invalid. */
+export function parseAgentCatalog(input: unknown): AgentCatalogFile {
+  const parsed = AgentCatalogFileSchema.safeParse(input);
+  if (!parsed.success) throw new Error(`Invalid agent catalog:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
-export const AGENT_CATALOG: readonly AgentDefinition[] = [
-  {
-    id: 'billing-expert',
-    name: 'Billing Expert',
-    team: 'business',
-    description: 'Invoices, payments, refunds, taxes, plans and pricing.',
-    expertise: ['bill', 'billing', 'invoice', 'payment', 'pay', 'card', 'refund', 'charge', 'vat', 'tax', 'receipt', 'price', 'pricing', 'plan', 'upgrade', 'downgrade', 'seat', 'subscription', 'proration', 'credit', 'cost', 'trial'],
-  },
-  {
-    id: 'integration-specialist',
-    name: 'Integration Specialist',
-    team: 'technical',
-    description: 'API keys, webhooks, SDKs and third-party integrations.',
-    expertise: ['api', 'key', 'token', 'webhook', 'integration', 'integrate', 'sdk', 'endpoint', 'rotate', 'revoke', 'scope', 'rate', 'limit', 'oauth', 'signature', 'secret', 'connector'],
-  },
-  {
-    id: 'security-expert',
-    name: 'Security Expert',
-    team: 'technical',
-    description: 'SSO, SAML, SCIM, two-factor authentication, audit logs and account security.',
-    expertise: ['sso', 'saml', 'oidc', 'scim', 'okta', 'azure', '2fa', 'two-factor', 'mfa', 'password', 'security', 'secure', 'audit', 'login', 'sign', 'breach', 'compromise', 'encryption'],
-  },
-  {
-    id: 'legal-agent',
-    name: 'Legal Agent',
-    team: 'business',
-    description: 'GDPR, data processing agreements, privacy, erasure and data residency.',
-    expertise: ['gdpr', 'dpa', 'privacy', 'erasure', 'erase', 'delete', 'deletion', 'residency', 'processor', 'subprocessor', 'legal', 'contract', 'compliance', 'consent', 'pii', 'ccpa'],
-  },
-  {
-    id: 'devops-engineer',
-    name: 'DevOps Engineer',
-    team: 'technical',
-    description: 'Outages, incidents, status page, uptime and SLA credits.',
-    expertise: ['outage', 'down', 'downtime', 'incident', 'status', 'uptime', 'sla', 'latency', 'slow', 'error', 'unavailable', 'degraded', 'maintenance'],
-  },
-  {
-    id: 'success-manager',
-    name: 'Success Manager',
-    team: 'customer',
-    description: 'Accounts, users and roles, data export, onboarding and anything general.',
-    expertise: ['account', 'user', 'role', 'invite', 'team', 'export', 'csv', 'backup', 'onboard', 'workspace', 'admin', 'owner', 'help', 'started'],
-  },
-];
+/** The seed catalog from the repository, validated. */
+export const SEED_CATALOG: AgentCatalogFile = parseAgentCatalog(catalogJson);
+
+/** Every agent of the seed catalog, in file order. */
+export const AGENT_CATALOG: readonly AgentDefinition[] = SEED_CATALOG.agents;
+
+/** Version of the seed catalog (a turn records the catalog version it was routed with). */
+export const CATALOG_VERSION: string = SEED_CATALOG.version;
 
 /** The agent that takes questions no specialist matches. */
-export const FALLBACK_AGENT_ID = 'success-manager';
+export const FALLBACK_AGENT_ID: string = SEED_CATALOG.fallbackAgentId;
 
+/** The agent with this id in the seed catalog, if any. */
 export function findAgent(agentId: string): AgentDefinition | undefined {
   return AGENT_CATALOG.find((agent) => agent.id === agentId);
+}
+
+/** The team of an agent id in the seed catalog, if the agent exists. */
+export function teamOf(agentId: string): TeamId | undefined {
+  return findAgent(agentId)?.team;
 }
