@@ -7,9 +7,12 @@ import { currentAttempt, publishEvent, type TurnRef } from '../events/publisher.
 import type { ChatRequest, ChatResult } from '../llm/chat-model.js';
 import { withHeartbeat } from '../llm/heartbeat.js';
 import { parseCitedSentences } from '../llm/offline-model.js';
-import { terms } from '../llm/text.js';
 import { createStageRecorder } from '../turn/stage-recorder.js';
+import { agentDraft, claimsFromOutput, findingConfidence, humanNeedOf, metricsOf, renumberMarkers, type EscalationRuleLike } from './agent-finding.js';
 import { findAgent } from './catalog.js';
+import { agentOutputSchema, parseStructured, responseFormatOf } from './structured-finding.js';
+
+export { questionCoverage } from './agent-finding.js';
 
 export interface RunAgentInput extends TurnRef {
   agentId: string;
@@ -28,39 +31,86 @@ export function claimsFromCitedText(text: string, documents: { id: string }[]): 
   }));
 }
 
-/** Share of the question's terms that the claims cover: the core of every confidence score here. */
-export function questionCoverage(question: string, texts: string[]): number {
-  const wanted = new Set(terms(question));
-  if (wanted.size === 0) return 0;
-  const found = new Set(texts.flatMap((text) => terms(text)));
-  let covered = 0;
-  for (const term of wanted) if (found.has(term)) covered += 1;
-  return covered / wanted.size;
-}
-
-/** Records one model call for the trace. Offline calls cost nothing; the LLM-router issue adds prices. */
+/** Records one model call for the trace, with the router's price and attempts when it set them. */
 export function llmCallOf(purpose: string, result: ChatResult, latencyMs: number, agentId?: string): LlmCall {
   return {
     purpose,
     provider: result.provider,
     modelId: result.modelId,
     usage: result.usage,
-    costUsd: 0,
+    costUsd: result.costUsd ?? 0,
     latencyMs: Math.round(latencyMs),
     attempt: currentAttempt(),
     ...(agentId === undefined ? {} : { agentId }),
+    ...(result.attempts === undefined ? {} : { attempts: result.attempts }),
   };
 }
 
-function agentRequest(input: RunAgentInput, system: string): ChatRequest {
+/** What an agent's model call yielded, before evidence checks. */
+export interface AgentDraftOutput {
+  claims: Claim[];
+  /** The model's own draft (markers count in the given passages), or null to build one from the claims. */
+  draft: string | null;
+  modelConfidence: number | null;
+  modelReason: string | null;
+  structured: boolean;
+}
+
+/**
+ * Reads an agent's model output: schema-valid JSON when structured output was asked for, else (the offline
+ * model, or a model that ignored the schema) the `[n]`-cited sentences. Claims keep only given passages.
+ */
+export function readAgentOutput(result: ChatResult, passages: Passage[], structured: boolean): AgentDraftOutput {
+  const parsed = structured ? parseStructured(result, agentOutputSchema) : null;
+  if (parsed === null) {
+    const claims = claimsFromCitedText(result.text, passages).filter((claim) => claim.passageIds.length > 0);
+    return { claims, draft: null, modelConfidence: null, modelReason: null, structured: false };
+  }
+  const modelReason = parsed.needsHuman ? (parsed.needsHumanReason ?? 'the agent asked for a human') : null;
+  return { claims: claimsFromOutput(parsed, passages), draft: parsed.draft, modelConfidence: parsed.confidence, modelReason, structured: true };
+}
+
+const STRUCTURED_INSTRUCTIONS =
+  'Reply with JSON only: {"claims":[{"text":"…","citations":[n]}],"draft":"a short answer in your voice, citing [n]","confidence":0..1,"needsHuman":bool,"needsHumanReason":string|null}. Every claim cites the numbered documents that state it.';
+
+function agentRequest(input: RunAgentInput, system: string, structured: boolean): ChatRequest {
   const historyNote =
     input.history.length === 0 ? '' : `\nThe customer asked before: ${input.history.map((passage) => passage.text).join(' | ')}`;
+  const instructions = structured ? STRUCTURED_INSTRUCTIONS : 'Cite each sentence as [n].';
   return {
     purpose: 'agent',
-    system: `${system}\nAnswer only from the numbered documents and cite each sentence as [n].${historyNote}`,
+    system: `${system}\nAnswer only from the numbered documents. ${instructions}${historyNote}`,
     messages: [{ role: 'user', content: input.question }],
     documents: input.passages.map((passage) => ({ id: passage.id, title: passage.title, text: passage.text })),
-    maxOutputTokens: 400,
+    maxOutputTokens: structured ? 700 : 400,
+    ...(structured ? { responseFormat: responseFormatOf('agent_finding', agentOutputSchema) } : {}),
+  };
+}
+
+/** Builds the round-1 finding from the model's output and the evidence checks. */
+export function findingOf(
+  input: RunAgentInput,
+  agent: { id: string; name: string; escalationRules: readonly EscalationRuleLike[] },
+  output: AgentDraftOutput,
+  call: { llmCall: LlmCall; latencyMs: number; startedAt: string },
+): AgentFinding {
+  const cited = new Set(output.claims.flatMap((claim) => claim.passageIds));
+  const passages = input.passages.filter((passage) => cited.has(passage.id));
+  const confidence = findingConfidence(input.question, output.claims, output.modelConfidence);
+  const reason = humanNeedOf({ question: input.question, claims: output.claims, confidence, rules: agent.escalationRules, modelReason: output.modelReason });
+  const draft = output.draft === null ? agentDraft(agent.name, output.claims, passages) : renumberMarkers(output.draft, input.passages, passages);
+  const core = { claims: output.claims, confidence, needsHuman: reason !== null };
+  return {
+    agentId: agent.id,
+    ...core,
+    passages,
+    llmCall: call.llmCall,
+    startedAt: call.startedAt,
+    finishedAt: new Date().toISOString(),
+    draft,
+    needsHumanReason: reason,
+    round: 1,
+    metrics: metricsOf([call.llmCall], call.latencyMs, core),
   };
 }
 
@@ -68,7 +118,11 @@ export function createAgentActivities(dependencies: ActivityDependencies) {
   const { chatModel, eventLog } = dependencies;
   const stages = createStageRecorder(dependencies);
   return {
-    /** One specialist drafts findings: claims, each tied to the passages that support it. */
+    /**
+     * One specialist drafts findings: claims tied to the passages that support them, a draft, a confidence
+     * and whether a human is needed. A real model is asked for schema-checked JSON; the offline model (or
+     * invalid JSON) falls back to `[n]`-cited sentences.
+     */
     async runAgent(input: RunAgentInput): Promise<AgentFinding> {
       const agent = findAgent(input.agentId);
       if (agent === undefined) throw ApplicationFailure.nonRetryable(`Unknown agent "${input.agentId}"`, FailureType.InvalidInput);
@@ -76,24 +130,21 @@ export function createAgentActivities(dependencies: ActivityDependencies) {
       const startedAt = await stages.started(input, 'agents');
       await publishEvent(eventLog, input, EventType.agentStarted, { agentId: agent.id, name: agent.name }, agent.id);
       const started = performance.now();
-      const request = agentRequest(input, `You are the ${agent.name} of the support team. ${agent.description}`);
+      const structured = chatModel.provider !== 'offline';
+      const request = agentRequest(input, `You are the ${agent.name} of the support team. ${agent.description}`, structured);
       const result = await withHeartbeat((abortSignal) => chatModel.generate(request, { abortSignal }));
-      const claims = claimsFromCitedText(result.text, input.passages).filter((claim) => claim.passageIds.length > 0);
-      const cited = new Set(claims.flatMap((claim) => claim.passageIds));
-      const finding: AgentFinding = {
-        agentId: agent.id,
-        claims,
-        passages: input.passages.filter((passage) => cited.has(passage.id)),
-        confidence: claims.length === 0 ? 0 : Number(questionCoverage(input.question, claims.map((claim) => claim.text)).toFixed(3)),
-        llmCall: llmCallOf('agent', result, performance.now() - started, agent.id),
+      const output = readAgentOutput(result, input.passages, structured);
+      const llmCall = llmCallOf('agent', result, performance.now() - started, agent.id);
+      const finding = findingOf(input, agent, output, {
+        llmCall,
+        latencyMs: performance.now() - started,
         startedAt,
-        finishedAt: new Date().toISOString(),
-      };
+      });
       await publishEvent(
         eventLog,
         input,
         EventType.agentFinished,
-        { agentId: agent.id, claims: claims.length, confidence: finding.confidence },
+        { agentId: agent.id, claims: finding.claims.length, confidence: finding.confidence, needsHuman: finding.needsHuman, structured: output.structured },
         agent.id,
       );
       return finding;

@@ -1,16 +1,24 @@
 import { EventType } from '../../domain/constants.js';
-import type { AgentFinding, Citation, Passage, SynthesizedAnswer } from '../../domain/types.js';
-import { claimsFromCitedText, llmCallOf, questionCoverage } from '../agents/run-agent.js';
+import type { AgentFinding, Passage, SynthesizedAnswer } from '../../domain/types.js';
+import { questionCoverage } from '../agents/agent-finding.js';
+import { claimsFromCitedText, llmCallOf } from '../agents/run-agent.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import type { EventLog } from '../events/event-log.js';
 import { currentAttempt, publishEvent, type TurnRef } from '../events/publisher.js';
 import type { ChatRequest, ChatResult, ChatStreamPart } from '../llm/chat-model.js';
 import { withHeartbeat } from '../llm/heartbeat.js';
+import { parseCitedSentences } from '../llm/offline-model.js';
 import { createStageRecorder, type StageRecorder } from '../turn/stage-recorder.js';
+import { assertCitationsGiven, givenPassages, numberCitations } from './citations.js';
+import { buildStatements, composeAnswer, type Statement } from './compose-answer.js';
+import { scoreConfidence } from './confidence.js';
+import { detectContradictions } from './contradictions.js';
+
+export { numberCitations } from './citations.js';
 
 export interface SynthesizeAnswerInput extends TurnRef {
   question: string;
-  /** Findings in routing order (best agent first). */
+  /** Findings in routing order (best agent first): round 2's when the blackboard round ran, else round 1's. */
   findings: AgentFinding[];
   /** How many agents were asked: fewer findings means the agents stage was degraded. */
   agentsAsked: number;
@@ -23,73 +31,16 @@ export const OFFLINE_NOTICE =
 /** How often buffered token deltas are flushed to the event log while a model streams. */
 const TOKEN_FLUSH_MS = 40;
 
-/** One agent claim offered to the synthesizer, with the passage that supports it. */
-export interface ClaimDocument {
-  text: string;
-  passage: Passage;
-}
-
 /**
- * The agents' claims, deduplicated, best agent first: what the synthesizer writes from. Each claim is
- * tied to its first supporting passage, which is what the delivered answer cites.
+ * Consumes a model stream; with `publish`, streams it to the event log as coalesced `token-delta` events.
+ * Returns the final result.
  */
-export function claimDocuments(findings: AgentFinding[]): ClaimDocument[] {
-  const seen = new Set<string>();
-  const documents: ClaimDocument[] = [];
-  for (const finding of findings) {
-    const passages = new Map(finding.passages.map((passage) => [passage.id, passage]));
-    for (const claim of finding.claims) {
-      const passage = claim.passageIds.map((id) => passages.get(id)).find((candidate) => candidate !== undefined);
-      const key = claim.text.trim().toLowerCase();
-      if (passage === undefined || seen.has(key)) continue;
-      seen.add(key);
-      documents.push({ text: claim.text, passage });
-    }
-  }
-  return documents;
-}
-
-/**
- * Renumbers `[n]` markers (n = claim document position) to citations 1..k in order of first use, one
- * number per cited passage (two claims from one passage share it), and builds the citation list.
- */
-export function numberCitations(text: string, documents: Passage[]): { text: string; citations: Citation[] } {
-  const numbering = new Map<string, number>();
-  const citations: Citation[] = [];
-  const citationOf = (documentNumber: number): string => {
-    const passage = documents[documentNumber - 1];
-    if (passage === undefined) return '';
-    let index = numbering.get(passage.id);
-    if (index === undefined) {
-      index = citations.length + 1;
-      numbering.set(passage.id, index);
-      citations.push({
-        index,
-        passageId: passage.id,
-        source: passage.source,
-        documentId: passage.documentId,
-        title: passage.title,
-        url: passage.url,
-        snippet: passage.text.length > 280 ? `${passage.text.slice(0, 277)}…` : passage.text,
-      });
-    }
-    return `[${index}]`;
-  };
-  // `[n]` and grouped `[n, m]` markers (both are parsed as citations by `parseCitedSentences`).
-  const renumbered = text.replace(/\[(\d+(?:\s*,\s*\d+)*)\]/g, (_marker, numbers: string) =>
-    numbers.split(',').map((number) => citationOf(Number(number.trim()))).join(''),
-  );
-  // Adjacent markers that now name the same citation collapse into one.
-  return { text: renumbered.replace(/(\[\d+\])(?:\1)+/g, '$1'), citations };
-}
-
-/** Streams a model's output to the event log as coalesced `token-delta` events; returns the final result. */
-async function streamToLog(eventLog: EventLog, turn: TurnRef, parts: AsyncIterable<ChatStreamPart>): Promise<ChatResult> {
+async function consumeStream(eventLog: EventLog, turn: TurnRef, parts: AsyncIterable<ChatStreamPart>, publish: boolean): Promise<ChatResult> {
   let buffer = '';
   let lastFlush = performance.now();
   let result: ChatResult | undefined;
   const flush = async () => {
-    if (buffer === '') return;
+    if (buffer === '' || !publish) return;
     const text = buffer;
     buffer = '';
     lastFlush = performance.now();
@@ -108,15 +59,52 @@ async function streamToLog(eventLog: EventLog, turn: TurnRef, parts: AsyncIterab
   return result;
 }
 
-function synthesisRequest(question: string, documents: ClaimDocument[]): ChatRequest {
+function synthesisRequest(question: string, statements: Statement[], given: Map<string, Passage>): ChatRequest {
   return {
     purpose: 'synthesize',
     system:
       'Write one answer for the customer from the specialists\' findings. Use only the numbered documents, cite every sentence as [n], and say so plainly when they do not answer the question.',
     messages: [{ role: 'user', content: question }],
-    documents: documents.map((claim) => ({ id: claim.passage.id, title: claim.passage.title, text: claim.text })),
+    documents: statements.map((statement, position) => ({ id: `statement-${position + 1}`, title: given.get(statement.passageIds[0] ?? '')?.title ?? '', text: statement.text })),
     maxOutputTokens: 600,
   };
+}
+
+/** An answer before numbering: `[n]` markers count in `documents`; `used` are the statements it says. */
+interface Drafted {
+  text: string;
+  documents: Passage[];
+  used: Statement[];
+  /** Texts the coverage is measured on. */
+  said: string[];
+}
+
+/**
+ * Offline: the composer writes the statements as one reply, those the model picked as the best answer first.
+ * The model's pick orders but never filters: each agent already selected its claims as relevant from the full
+ * passages, and a handful of short statements is too small a collection for the model's term statistics to
+ * veto any of them (the composer's own relevance cutoff and length caps still apply).
+ */
+function composedDraft(modelText: string, statements: Statement[], given: Map<string, Passage>): Drafted {
+  const picked = new Set(
+    parseCitedSentences(modelText)
+      .flatMap((sentence) => sentence.documentNumbers.map((number) => statements[number - 1]))
+      .filter((statement): statement is Statement => statement !== undefined),
+  );
+  const ordered = [...statements.filter((statement) => picked.has(statement)), ...statements.filter((statement) => !picked.has(statement))];
+  const composed = composeAnswer(ordered, given);
+  return { text: composed.text, documents: composed.documents, used: composed.used, said: composed.used.map((statement) => statement.text) };
+}
+
+/** A real model wrote prose citing statements: each statement stands for its first passage. */
+function proseDraft(modelText: string, statements: Statement[], given: Map<string, Passage>): Drafted {
+  const documents = statements.map((statement) => given.get(statement.passageIds[0] ?? '')).filter((passage): passage is Passage => passage !== undefined);
+  const cited = parseCitedSentences(modelText).filter((sentence) => sentence.documentNumbers.some((number) => number >= 1 && number <= documents.length));
+  const used = [...new Set(cited.flatMap((sentence) => sentence.documentNumbers.map((number) => statements[number - 1])))].filter(
+    (statement): statement is Statement => statement !== undefined,
+  );
+  const supported = claimsFromCitedText(modelText, documents).filter((claim) => claim.passageIds.length > 0);
+  return { text: modelText, documents, used, said: supported.map((claim) => claim.text) };
 }
 
 /** Closes the agents stage (it spans the parallel agent activities) from their findings. */
@@ -131,38 +119,79 @@ async function closeAgentsStage(stages: StageRecorder, input: SynthesizeAnswerIn
   });
 }
 
+function summaryOf(answer: SynthesizedAnswer): string {
+  const parts = answer.confidenceBreakdown;
+  const surfaced = (answer.contradictions ?? []).filter((contradiction) => contradiction.status === 'surfaced').length;
+  const breakdown = parts === undefined ? '' : ` (agreement ${parts.agreement}, retrieval ${parts.retrieval}, coverage ${parts.coverage}, penalty ${parts.contradictionPenalty})`;
+  return `${answer.citations.length} citations, confidence ${answer.confidence}${breakdown}, ${answer.contradictions?.length ?? 0} contradictions (${surfaced} surfaced)`;
+}
+
 export function createSynthesisActivities(dependencies: ActivityDependencies) {
   const { chatModel, eventLog } = dependencies;
   const stages = createStageRecorder(dependencies);
   return {
-    /** Synthesis stage: one answer from every agent's findings, streamed token by token, with citations. */
+    /**
+     * Synthesis stage: contradictions between agents resolved or surfaced, one answer with numbered
+     * citations (only ever of passages the agents were given), streamed as `token-delta` events, and a
+     * confidence with its components.
+     */
     async synthesizeAnswer(input: SynthesizeAnswerInput): Promise<SynthesizedAnswer> {
       await closeAgentsStage(stages, input);
-      return stages.run(input, 'synthesize', () => synthesize(input), (answer) => ({ summary: `${answer.citations.length} citations, confidence ${answer.confidence}` }));
+      return stages.run(input, 'synthesize', () => synthesize(input), (answer) => ({ summary: summaryOf(answer) }));
     },
   };
 
+  /** Publishes a composed answer sentence by sentence, so clients see it arrive like streamed text. */
+  async function publishSentences(input: TurnRef, text: string): Promise<void> {
+    const sentences = text.split(/(?<=\])\s+(?=\S)/);
+    for (const [position, sentence] of sentences.entries()) {
+      await publishEvent(eventLog, input, EventType.tokenDelta, { text: position < sentences.length - 1 ? `${sentence} ` : sentence });
+    }
+  }
+
   async function synthesize(input: SynthesizeAnswerInput): Promise<SynthesizedAnswer> {
-      const attempt = currentAttempt();
-      if (attempt > 1) await publishEvent(eventLog, input, EventType.streamReset, { attempt, reason: 'synthesis retried' });
-      const claims = claimDocuments(input.findings);
-      const documents = claims.map((claim) => claim.passage);
-      const started = performance.now();
-      const result = await withHeartbeat((abortSignal) =>
-        streamToLog(eventLog, input, chatModel.stream(synthesisRequest(input.question, claims), { abortSignal })),
-      );
-      const supported = claimsFromCitedText(result.text, documents).filter((claim) => claim.passageIds.length > 0);
-      const { text, citations } = numberCitations(result.text, documents);
-      const noAnswer = supported.length === 0;
-      const topScore = documents.length === 0 ? 0 : Math.max(...documents.map((passage) => passage.score));
-      const coverage = questionCoverage(input.question, supported.map((claim) => claim.text));
-      return {
-        text: noAnswer ? result.text : text,
-        citations: noAnswer ? [] : citations,
-        confidence: noAnswer ? 0 : Number(Math.min(1, 0.3 + 0.5 * coverage + 0.2 * Math.min(1, topScore)).toFixed(3)),
-        noAnswer,
-        notice: result.provider === 'offline' ? OFFLINE_NOTICE : null,
-        llmCall: llmCallOf('synthesize', result, performance.now() - started),
-      };
+    const attempt = currentAttempt();
+    if (attempt > 1) await publishEvent(eventLog, input, EventType.streamReset, { attempt, reason: 'synthesis retried' });
+    const given = givenPassages(input.findings);
+    const contradictions = detectContradictions(input.findings);
+    const statements = buildStatements(input.question, input.findings, contradictions);
+    // The offline model only picks statements; the composer writes the reply, streamed once written. A router
+    // may still fall back to the offline model after streaming: the composed reply then replaces the stream.
+    const offlineModel = chatModel.provider === 'offline';
+    const started = performance.now();
+    const request = synthesisRequest(input.question, statements, given);
+    const result = await withHeartbeat((abortSignal) => consumeStream(eventLog, input, chatModel.stream(request, { abortSignal }), !offlineModel));
+    const extractive = result.provider === 'offline';
+    const drafted = extractive ? composedDraft(result.text, statements, given) : proseDraft(result.text, statements, given);
+    const noAnswer = drafted.used.length === 0;
+    // A no-answer reply keeps no markers: nothing it could cite was given.
+    const { text, citations } = noAnswer ? numberCitations(result.text, []) : numberCitations(drafted.text, drafted.documents);
+    assertCitationsGiven(text, citations, given);
+    if (extractive && !offlineModel) await publishEvent(eventLog, input, EventType.streamReset, { attempt, reason: 'extractive answer composed' });
+    if (extractive) await publishSentences(input, text);
+    const { confidence, breakdown } = scoreConfidence({
+      supporters: drafted.used.map((statement) => statement.agentIds.length),
+      agentsWithClaims: input.findings.filter((finding) => finding.claims.length > 0).length,
+      citedScores: citations.flatMap((citation) => given.get(citation.passageId)?.score ?? []),
+      coverage: questionCoverage(input.question, drafted.said),
+      contradictions,
+    });
+    return {
+      text,
+      citations,
+      confidence: noAnswer ? 0 : confidence,
+      noAnswer,
+      notice: result.provider === 'offline' ? OFFLINE_NOTICE : null,
+      llmCall: llmCallOf('synthesize', result, performance.now() - started),
+      contradictions,
+      confidenceBreakdown: breakdown,
+      humanRequests: humanRequestsOf(input.findings),
+    };
   }
 }
+
+/** The agents that asked for a human, with their reasons. */
+export function humanRequestsOf(findings: AgentFinding[]): { agentId: string; reason: string }[] {
+  return findings.flatMap((finding) => (finding.needsHuman ? [{ agentId: finding.agentId, reason: finding.needsHumanReason ?? 'the agent asked for a human' }] : []));
+}
+
