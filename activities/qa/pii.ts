@@ -1,56 +1,80 @@
 /**
- * PII detectors for outgoing text: emails, payment card numbers (Luhn-checked), phone numbers.
- * The QA issue extends this with IBANs, national ids, secrets and per-tenant policies.
+ * PII redaction and the per-tenant PII policy. Detection lives in `pii-detectors.ts` (emails, phone
+ * numbers, Luhn-valid cards, checksum-valid IBANs, national ids, secrets); this module replaces what was
+ * found with labelled placeholders and decides, per category, whether to redact, block or escalate.
  */
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
-/** 13–19 digits, optionally grouped by single spaces or dashes (never ending in a separator). */
-const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
-/**
- * Phone numbers written as phone numbers: an optional country code, then groups separated by spaces,
- * dots or dashes (or an area code in brackets). A bare run of digits, a timestamp, an IP address or a
- * number inside an identifier (`BLM-2025-004812`, `t=1714300000`) is not one.
- */
-const PHONE = /(?<![\w.=-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}(?![\w-]|\.\d)/g;
+import { detectPii, PII_LABELS, PiiCategory, type DetectPiiOptions, type PiiMatch } from './pii-detectors.js';
 
-/** True when the digits pass the Luhn checksum used by payment cards. */
-export function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let position = digits.length - 1; position >= 0; position -= 1) {
-    let digit = Number(digits[position]);
-    if (double) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-    double = !double;
-  }
-  return digits.length >= 13 && sum % 10 === 0;
-}
+export { passesLuhn, detectPii, PiiCategory, PII_LABELS, type PiiMatch } from './pii-detectors.js';
 
-export interface RedactOptions {
+export const PiiAction = { redact: 'redact', block: 'block', escalate: 'escalate' } as const;
+export type PiiAction = (typeof PiiAction)[keyof typeof PiiAction];
+
+/** What to do with each category of PII found in an outgoing answer. */
+export type PiiPolicy = Record<PiiCategory, PiiAction>;
+
+export interface RedactOptions extends DetectPiiOptions {
   /** Matches to keep as they are, e.g. a support address quoted from the published help center. */
   isAllowed?: (match: string) => boolean;
 }
 
-/** Replaces detected PII with labelled placeholders and lists what kinds were found. */
-export function redactPii(text: string, options: RedactOptions = {}): { text: string; found: string[] } {
-  const found = new Set<string>();
+/** Placeholder for one redacted span, e.g. `[card number redacted]`. */
+export function placeholderOf(category: PiiCategory): string {
+  return `[${PII_LABELS[category]} redacted]`;
+}
+
+/** Replaces every detected span (except allowed ones) with its placeholder; returns the spans replaced. */
+export function redactMatches(text: string, options: RedactOptions = {}): { text: string; matches: PiiMatch[] } {
   const allowed = options.isAllowed ?? (() => false);
-  let redacted = text.replace(EMAIL, (match) => {
-    if (allowed(match)) return match;
-    found.add('email');
-    return '[email redacted]';
-  });
-  redacted = redacted.replace(CARD, (match) => {
-    if (!passesLuhn(match.replace(/\D/g, '')) || allowed(match)) return match;
-    found.add('card number');
-    return '[card number redacted]';
-  });
-  redacted = redacted.replace(PHONE, (match) => {
-    if (match.replace(/\D/g, '').length < 9 || allowed(match)) return match;
-    found.add('phone number');
-    return '[phone number redacted]';
-  });
-  return { text: redacted, found: [...found] };
+  const matches = detectPii(text, options).filter((match) => !allowed(match.value));
+  let redacted = '';
+  let position = 0;
+  for (const match of matches) {
+    redacted += text.slice(position, match.start) + placeholderOf(match.category);
+    position = match.end;
+  }
+  return { text: redacted + text.slice(position), matches };
+}
+
+/** Replaces detected PII with labelled placeholders and lists what kinds were found (labels, once each). */
+export function redactPii(text: string, options: RedactOptions = {}): { text: string; found: string[] } {
+  const { text: redacted, matches } = redactMatches(text, options);
+  const order: PiiCategory[] = ['email', 'card', 'phone', 'iban', 'national-id', 'secret'];
+  const categories = new Set(matches.map((match) => match.category));
+  return { text: redacted, found: order.filter((category) => categories.has(category)).map((category) => PII_LABELS[category]) };
+}
+
+/**
+ * A safe description of a match for evidence and traces: the category, the sub-type and at most the
+ * last four characters of a card number (what a receipt shows). Never the value itself.
+ */
+export function describeMatch(match: PiiMatch): string {
+  const tail = match.category === PiiCategory.card ? ` ending ${match.value.replace(/\D/g, '').slice(-4)}` : '';
+  return `${PII_LABELS[match.category]} (${match.kind})${tail}`;
+}
+
+/** What applying a PII policy to an outgoing text decided. */
+export interface PiiPolicyOutcome {
+  /** The text with every match redacted (whatever the action: a reviewer never needs the raw value). */
+  text: string;
+  matches: PiiMatch[];
+  /** The strictest action required by the categories found; `null` when nothing was found. */
+  action: PiiAction | null;
+  /** Categories found, each with its action. */
+  categories: { category: PiiCategory; action: PiiAction; count: number }[];
+}
+
+const SEVERITY: Record<PiiAction, number> = { redact: 0, escalate: 1, block: 2 };
+
+/** Redacts PII in `text` and picks the strictest action the tenant's policy asks for. */
+export function applyPiiPolicy(text: string, policy: PiiPolicy, options: RedactOptions = {}): PiiPolicyOutcome {
+  const { text: redacted, matches } = redactMatches(text, options);
+  const counts = new Map<PiiCategory, number>();
+  for (const match of matches) counts.set(match.category, (counts.get(match.category) ?? 0) + 1);
+  const categories = [...counts].map(([category, count]) => ({ category, action: policy[category], count }));
+  const action = categories.reduce<PiiAction | null>(
+    (strictest, entry) => (strictest === null || SEVERITY[entry.action] > SEVERITY[strictest] ? entry.action : strictest),
+    null,
+  );
+  return { text: redacted, matches, action, categories };
 }
