@@ -17,6 +17,8 @@ export interface PipelineSettings {
   modelCallsAsLocalActivities: boolean;
   /** Reminders, holding text and what happens at the deadline (`reviewTimeoutMs`); defaults in `reviewPolicyOf`. */
   review?: Partial<Omit<ReviewPolicy, 'deadlineMs'>>;
+  /** What an out-of-scope question gets (default: a polite decline). */
+  outOfScopeAction?: 'decline' | 'offer-human';
 }
 
 /** How a review runs: reminders while it waits, and what the customer gets if nobody decides in time. */

@@ -2,6 +2,7 @@
  * `createActivities(deps)` returns every activity of the turn pipeline; the worker injects the clients.
  * Workflows import only the *type* `Activities` from here.
  */
+import { createBlackboardActivities } from './agents/review-findings.js';
 import { createAgentActivities } from './agents/run-agent.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { createQaActivities } from './qa/check-quality.js';
@@ -19,6 +20,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createRoutingActivities(dependencies),
     ...createRetrievalActivities(dependencies),
     ...createAgentActivities(dependencies),
+    ...createBlackboardActivities(dependencies),
     ...createSynthesisActivities(dependencies),
     ...createQaActivities(dependencies),
     ...createReviewActivities(dependencies),

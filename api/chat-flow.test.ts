@@ -41,7 +41,7 @@ describe('POST /api/chat with a real worker', () => {
   it('answers with citations when waiting, and exposes the conversation, the trace and the live state', async () => {
     const { status, body } = await chat({ message: 'How do I rotate an API key?', customerId: 'customer-42' }, true);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'completed', escalated: false, agents: ['integration-specialist'] });
+    expect(body).toMatchObject({ status: 'completed', escalated: false, outOfScope: false, agents: [expect.objectContaining({ id: 'integration-specialist', team: 'technical' })] });
     const citations = body.citations as { index: number; title: string; url: string }[];
     expect(citations.length).toBeGreaterThan(0);
     expect(citations[0]).toMatchObject({ index: 1 });

@@ -66,15 +66,21 @@ describe('the reviewer queue and decisions', () => {
     const question = 'Can I talk to a human about downloading my invoice?';
     const { conversationId, escalationId } = await escalate(question);
 
-    const queue = await call('GET', '/api/escalations?status=pending&team=business');
+    const queue = await call('GET', '/api/escalations?status=pending');
     const queued = (queue.body.escalations as Record<string, unknown>[]).find((row) => row.id === escalationId);
-    expect(queued).toMatchObject({ status: 'pending', question, team: 'business', reason: 'the customer asked for a person', overdue: false });
+    expect(queued).toMatchObject({ status: 'pending', question, overdue: false });
+    expect(String(queued?.reason)).toMatch(/person/);
     expect(Array.isArray(queued?.evidence) && (queued.evidence as unknown[]).length).toBeGreaterThan(0);
+    // The queue's team is the primary agent's.
+    const team = String(queued?.team);
+    expect(['customer', 'business']).toContain(team);
+    const otherTeam = team === 'business' ? 'technical' : 'business';
+    expect((await call('GET', `/api/escalations?status=pending&team=${team}`)).body.escalations).toContainEqual(expect.objectContaining({ id: escalationId }));
+    expect((await call('GET', `/api/escalations?status=pending&team=${otherTeam}`)).body.escalations).not.toContainEqual(expect.objectContaining({ id: escalationId }));
     // The deadline is set from workflow time when the review starts, just before the row is written.
     const slaMs = Date.parse(String(queued?.deadlineAt)) - Date.parse(String(queued?.createdAt));
     expect(slaMs).toBeGreaterThan(10 * 60_000 - 5_000);
     expect(slaMs).toBeLessThanOrEqual(10 * 60_000);
-    expect((await call('GET', '/api/escalations?status=pending&team=technical')).body.escalations).not.toContainEqual(expect.objectContaining({ id: escalationId }));
     expect((await call('GET', '/api/escalations?minAgeMinutes=60')).body.escalations).not.toContainEqual(expect.objectContaining({ id: escalationId }));
 
     const [first, second] = await Promise.all([
@@ -110,7 +116,7 @@ describe('the reviewer queue and decisions', () => {
 
     const stats = await call('GET', '/api/analytics/escalations?days=1');
     expect(stats.body.escalated).toBeGreaterThanOrEqual(1);
-    expect(stats.body.reasons).toContainEqual(expect.objectContaining({ reason: 'the customer asked for a person' }));
+    expect(stats.body.reasons).toContainEqual(expect.objectContaining({ reason: queued?.reason }));
     expect((stats.body.timeToDecisionMs as { p50: number | null }).p50).toBeGreaterThan(0);
   });
 

@@ -34,6 +34,10 @@ const environmentSchema = z.object({
     .transform((value) => value === 'true' || value === '1'),
   AGENTCRAFT_QA_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.2),
   AGENTCRAFT_REVIEW_TIMEOUT_MS: z.coerce.number().int().min(1000).default(24 * 60 * 60 * 1000),
+  AGENTCRAFT_REVIEW_REMIND_AFTER_MS: z.coerce.number().int().min(1000).optional(),
+  AGENTCRAFT_REVIEW_TIMEOUT_ACTION: z.enum(['fallback', 'handover']).default('fallback'),
+  AGENTCRAFT_REVIEW_HOLDING_MESSAGE: optionalString,
+  AGENTCRAFT_OUT_OF_SCOPE: z.enum(['decline', 'offer-human']).default('decline'),
   AGENTCRAFT_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   AGENTCRAFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(100),
   AGENTCRAFT_MODEL_CALLS: z.enum(['auto', 'activity', 'local-activity']).default('auto'),
@@ -73,6 +77,12 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
     seedDemoKnowledge: values.AGENTCRAFT_SEED_DEMO_KB,
     qaMinConfidence: values.AGENTCRAFT_QA_MIN_CONFIDENCE,
     reviewTimeoutMs: values.AGENTCRAFT_REVIEW_TIMEOUT_MS,
+    review: {
+      ...(values.AGENTCRAFT_REVIEW_REMIND_AFTER_MS === undefined ? {} : { remindAfterMs: values.AGENTCRAFT_REVIEW_REMIND_AFTER_MS }),
+      timeoutAction: values.AGENTCRAFT_REVIEW_TIMEOUT_ACTION,
+      ...(values.AGENTCRAFT_REVIEW_HOLDING_MESSAGE === undefined ? {} : { holdingMessage: values.AGENTCRAFT_REVIEW_HOLDING_MESSAGE }),
+    },
+    outOfScopeAction: values.AGENTCRAFT_OUT_OF_SCOPE,
     waitTimeoutMs: values.AGENTCRAFT_WAIT_TIMEOUT_MS,
     workerConcurrency: values.AGENTCRAFT_WORKER_CONCURRENCY,
     /** `auto`: local activities only for the offline model at zero latency (see `PipelineSettings`). */

@@ -76,6 +76,8 @@ export function activityDependencies(services: Services, configuration: Configur
     settings: {
       qaMinConfidence: configuration.qaMinConfidence,
       reviewTimeoutMs: configuration.reviewTimeoutMs,
+      review: configuration.review,
+      outOfScopeAction: configuration.outOfScopeAction,
       modelCallsAsLocalActivities:
         configuration.modelCalls === 'local-activity' ||
         (configuration.modelCalls === 'auto' && services.chatModel.provider === 'offline' && configuration.offlineLatencyMs === 0),

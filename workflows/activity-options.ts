@@ -27,11 +27,12 @@ export const localModelCallOptions: LocalActivityOptions = {
 };
 export const localModel = proxyLocalActivities<Activities>(localModelCallOptions);
 
-type ModelActivities = Pick<Activities, 'runAgent' | 'synthesizeAnswer'>;
+type ModelActivities = Pick<Activities, 'runAgent' | 'reviewFindings' | 'synthesizeAnswer'>;
 
 /** The model-calling activities of one turn, each with a one-line summary for the Web UI. */
 export interface ModelCalls {
   runAgent(summary: string, ...args: Parameters<ModelActivities['runAgent']>): ReturnType<ModelActivities['runAgent']>;
+  reviewFindings(summary: string, ...args: Parameters<ModelActivities['reviewFindings']>): ReturnType<ModelActivities['reviewFindings']>;
   synthesizeAnswer(summary: string, ...args: Parameters<ModelActivities['synthesizeAnswer']>): ReturnType<ModelActivities['synthesizeAnswer']>;
 }
 
@@ -40,11 +41,13 @@ export function modelCalls(plan: { modelCalls: 'activity' | 'local-activity' }):
   if (plan.modelCalls === 'local-activity') {
     return {
       runAgent: (summary, input) => localModel.runAgent.executeWithOptions({ ...localModelCallOptions, summary }, [input]),
+      reviewFindings: (summary, input) => localModel.reviewFindings.executeWithOptions({ ...localModelCallOptions, summary }, [input]),
       synthesizeAnswer: (summary, input) => localModel.synthesizeAnswer.executeWithOptions({ ...localModelCallOptions, summary }, [input]),
     };
   }
   return {
     runAgent: (summary, input) => model.runAgent.executeWithOptions({ ...modelCallOptions, summary }, [input]),
+    reviewFindings: (summary, input) => model.reviewFindings.executeWithOptions({ ...modelCallOptions, summary }, [input]),
     synthesizeAnswer: (summary, input) => model.synthesizeAnswer.executeWithOptions({ ...modelCallOptions, summary }, [input]),
   };
 }

@@ -67,12 +67,12 @@ describe('conversationWorkflow + turnWorkflow', () => {
     ]);
     expect(events.map((event) => event.seq)).toEqual([...events.map((event) => event.seq)].sort((a, b) => a - b));
     const streamed = events.filter((event) => event.type === 'token-delta').map((event) => String(event.payload.text)).join('');
-    const finished = events.at(-1)!.payload.result as { answer: string; citations: { title: string; index: number }[]; agents: string[]; status: string };
+    const finished = events.at(-1)!.payload.result as { answer: string; citations: { title: string; index: number }[]; agents: { id: string }[]; status: string };
     expect(finished.status).toBe('completed');
     expect(finished.citations.length).toBeGreaterThan(0);
     expect(finished.citations.some((citation) => /api key/i.test(citation.title))).toBe(true);
     expect(finished.answer).toMatch(/\[1\]/);
-    expect(finished.agents).toContain('integration-specialist');
+    expect(finished.agents.map((agent) => agent.id)).toContain('integration-specialist');
     expect(streamed.length).toBeGreaterThan(0);
 
     const stored = await pipeline.store.getConversation(conversationId);

@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import { turnIdOf, turnWorkflowId } from '../domain/constants.js';
-import type { TurnResult } from '../domain/types.js';
+import { agentIdsOf, type TurnResult } from '../domain/types.js';
 import { initialCarry, snapshotOf, validateHumanReply, validateReviewDecision, validateSendMessage } from './conversation-state.js';
 import {
   closeConversation,
@@ -157,7 +157,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     }
     carry.lastTurn = result;
     carry.totalCostUsd += result.costUsd;
-    carry.agentsUsed = [...new Set([...carry.agentsUsed, ...result.agents])].sort();
+    carry.agentsUsed = [...new Set([...carry.agentsUsed, ...agentIdsOf(result.agents)])].sort();
     carry.pendingEscalation = null;
     if (carry.status === 'awaiting_review') carry.status = 'active';
     activeTurn = null;

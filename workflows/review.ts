@@ -4,7 +4,7 @@
  */
 import { condition, getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
 import type { ReviewPolicy } from '../activities/index.js';
-import type { QaCheck, SynthesizedAnswer } from '../domain/types.js';
+import type { QaCheck, SynthesizedAnswer, TurnAgent } from '../domain/types.js';
 import { local } from './activity-options.js';
 import { reportEscalation, takeOver, type ReviewDecision, type TurnInput } from './messages.js';
 import { answerAfterReview, escalationStatusOf, HANDOVER_ANSWER } from './turn-helpers.js';
@@ -15,7 +15,7 @@ export interface ReviewRequest {
   draft: SynthesizedAnswer;
   reason: string;
   evidence: QaCheck[];
-  agents: string[];
+  agents: TurnAgent[];
   policy: ReviewPolicy;
   /** Decisions that arrived for this escalation (final or reassign), in order; the review consumes them. */
   decisions: ReviewDecision[];

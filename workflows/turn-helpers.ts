@@ -1,6 +1,6 @@
 /** Pure helpers of the turn workflow: state, degradation of sources, review outcomes. */
 import { ActivityFailure } from '@temporalio/workflow';
-import type { AgentFinding, LlmCall, Passage, SourceResult, SynthesizedAnswer, TurnResult } from '../domain/types.js';
+import type { AgentFinding, LlmCall, Passage, RouteDecision, SourceResult, SynthesizedAnswer, TurnAgent, TurnResult } from '../domain/types.js';
 import type { ReviewDecision, TurnState } from './messages.js';
 
 export function initialTurnState(turnId: string): TurnState {
@@ -30,14 +30,45 @@ export function citedSources(sources: SourceResult[], answer: SynthesizedAnswer)
   return sources.flatMap((result) => result.passages).filter((passage) => cited.has(passage.id));
 }
 
+/** Every model call of the findings: each agent's draft, and its blackboard review when it asked a model. */
+function findingCalls(findings: AgentFinding[]): LlmCall[] {
+  return findings.flatMap((finding) => (finding.reviewCall === undefined ? [finding.llmCall] : [finding.llmCall, finding.reviewCall]));
+}
+
 function totalCost(findings: AgentFinding[], draft: SynthesizedAnswer): number {
-  return findings.reduce((sum, finding) => sum + finding.llmCall.costUsd, draft.llmCall.costUsd);
+  return findingCalls(findings).reduce((sum, call) => sum + call.costUsd, draft.llmCall.costUsd);
+}
+
+/** The agents of a turn in the router's order (primary first), those that produced findings. */
+export function turnAgentsOf(route: RouteDecision | undefined, findings: AgentFinding[]): TurnAgent[] {
+  const found = new Set(findings.map((finding) => finding.agentId));
+  const routed = (route?.agents ?? []).filter((choice) => found.has(choice.agentId));
+  const choices = routed.length > 0 ? routed : findings.map((finding) => ({ agentId: finding.agentId, score: 0, reason: '' }));
+  return choices.map((choice) => ({
+    id: choice.agentId,
+    team: 'team' in choice && typeof choice.team === 'string' ? choice.team : null,
+    score: choice.score,
+    reason: choice.reason,
+    ...('version' in choice && typeof choice.version === 'number' ? { version: choice.version } : {}),
+  }));
+}
+
+/** Polite answers for a question outside what the assistant answers (`outOfScope` routing). */
+export const OUT_OF_SCOPE_ANSWERS = {
+  decline: 'Sorry — that is outside what I can help with here. I can answer questions about your Brightloom account, billing, integrations, security and how to use the product.',
+  'offer-human':
+    'Sorry — that is outside what I can help with here. If it is about your Brightloom account, just say "talk to a person" and I will connect you with our team.',
+} as const;
+
+/** The delivered result of an out-of-scope question: no agents, no citations, nothing spent. */
+export function outOfScopeResult(turnId: string, action: keyof typeof OUT_OF_SCOPE_ANSWERS): TurnResult {
+  return { turnId, status: 'completed', answer: OUT_OF_SCOPE_ANSWERS[action], citations: [], confidence: 1, agents: [], outOfScope: true, escalated: false, costUsd: 0 };
 }
 
 /** The delivered result and the trace fields recorded with it. */
 export function deliveryOf(
   turnId: string,
-  turn: { findings: AgentFinding[]; draft: SynthesizedAnswer; final: SynthesizedAnswer; escalationId: string | null },
+  turn: { findings: AgentFinding[]; draft: SynthesizedAnswer; final: SynthesizedAnswer; escalationId: string | null; route?: RouteDecision },
 ): { result: TurnResult; trace: { agents: string[]; llmCalls: LlmCall[]; confidence: number; costUsd: number; escalated: boolean; escalationId: string | null } } {
   const { findings, draft, final, escalationId } = turn;
   const agents = findings.map((finding) => finding.agentId);
@@ -48,13 +79,13 @@ export function deliveryOf(
     answer: final.text,
     citations: final.citations,
     confidence: final.confidence,
-    agents,
+    agents: turnAgentsOf(turn.route, findings),
     escalated: escalationId !== null,
     ...(escalationId === null ? {} : { escalationId }),
     costUsd,
     ...(final.notice === null ? {} : { notice: final.notice }),
   };
-  const llmCalls = [...findings.map((finding) => finding.llmCall), draft.llmCall];
+  const llmCalls = [...findingCalls(findings), draft.llmCall];
   return { result, trace: { agents, llmCalls, confidence: final.confidence, costUsd, escalated: result.escalated, escalationId } };
 }
 

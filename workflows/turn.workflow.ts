@@ -5,7 +5,7 @@
 import { condition, getExternalWorkflowHandle, isCancellation, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Stage } from '../domain/constants.js';
 import type { ReviewPolicy } from '../activities/index.js';
-import type { AgentFinding, QaResult, RouteDecision, SourceResult, SynthesizedAnswer, TurnResult } from '../domain/types.js';
+import type { AgentFinding, Passage, QaResult, RouteDecision, SourceResult, SynthesizedAnswer, TurnAgent, TurnResult } from '../domain/types.js';
 import { local, modelCalls, type ModelCalls } from './activity-options.js';
 import { reviewAnswer } from './review.js';
 import { getTurnState, reportEscalation, reviewDecision, type ReviewDecision, type TurnInput, type TurnState } from './messages.js';
@@ -19,11 +19,17 @@ import {
   HOLDING_MESSAGE,
   deliveryOf,
   initialTurnState,
+  outOfScopeResult,
+  turnAgentsOf,
 } from './turn-helpers.js';
 
 const REPORT_ESCALATION_FIRST = 'report-escalation-before-publishing';
 /** Reminders, reassignment, hand-over and the deadline policy (runs recorded before it use `review`). */
 const REVIEW_POLICY = 'review-policy';
+/** A second, short round in which agents review each other's findings (runs with two or more agents). */
+const BLACKBOARD_ROUND = 'blackboard-round';
+/** Out-of-scope questions are declined (or offered a person) without retrieval or agents. */
+const OUT_OF_SCOPE = 'out-of-scope-decline';
 
 export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   const state = initialTurnState(input.turnId);
@@ -111,7 +117,7 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   }
 
   /** The current review: policy from the turn's plan; the conversation learns of it before reviewers do. */
-  async function reviewWithPolicy(draft: SynthesizedAnswer, qa: QaResult, agents: string[], policy: ReviewPolicy): Promise<SynthesizedAnswer> {
+  async function reviewWithPolicy(draft: SynthesizedAnswer, qa: QaResult, agents: TurnAgent[], policy: ReviewPolicy): Promise<SynthesizedAnswer> {
     const escalationId = `${input.turnId}.review`;
     Object.assign(state, { escalationId, status: 'awaiting_review' });
     const { startedAt } = await local.markStageStarted({ ...turn, stage: 'review' });
@@ -121,27 +127,47 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     return outcome.answer;
   }
 
+  /** Round 2 (blackboard): each agent reviews everyone's findings; a failed review keeps its round-1 finding. */
+  async function reviewRound(firstRound: AgentFinding[], passages: Passage[], calls: ModelCalls): Promise<AgentFinding[]> {
+    const settled = await Promise.allSettled(
+      firstRound.map((finding) =>
+        calls.reviewFindings(`${finding.agentId} reviews the other findings`, { ...turn, agentId: finding.agentId, question: input.message, findings: firstRound, passages }),
+      ),
+    );
+    return settled.map((result, position) => (result.status === 'fulfilled' ? result.value.finding : firstRound[position]!));
+  }
+
+  async function deliver(result: TurnResult, trace: Parameters<typeof local.deliverAnswer>[0]['trace']): Promise<TurnResult> {
+    const delivered = await stage('deliver', () => local.deliverAnswer({ ...turn, result, trace }));
+    Object.assign(state, { status: 'completed', stage: null, answer: delivered.answer, citations: delivered.citations, confidence: delivered.confidence, costUsd: delivered.costUsd });
+    return delivered;
+  }
+
   try {
     const plan = await local.beginTurn({ ...turn, tenantId: input.tenantId, customerId: input.customerId, turnNumber: input.turnNumber, workflowId: workflowInfo().workflowId, message: input.message, metadata: input.metadata });
     const route = await stage('route', () => local.routeQuestion({ ...turn, question: input.message }));
+    if (route.outOfScope === true && patched(OUT_OF_SCOPE)) {
+      return await deliver(outOfScopeResult(input.turnId, plan.outOfScope ?? 'decline'), { agents: [], llmCalls: [], confidence: 1, costUsd: 0, escalated: false, escalationId: null });
+    }
     const retrieved = await stage('retrieve', () =>
       local.retrieveSources({ ...turn, tenantId: input.tenantId, customerId: input.customerId, query: input.message, knowledgeLimit: 8, historyLimit: 3 }),
     );
     const calls = modelCalls(plan);
-    const findings = await stage('agents', () => runAgents(route, retrieved, calls));
-    const agents = findings.map((finding) => finding.agentId);
+    const firstRound = await stage('agents', () => runAgents(route, retrieved, calls));
+    const blackboard = firstRound.length > 1 && patched(BLACKBOARD_ROUND);
+    const findings = blackboard ? await stage('agents', () => reviewRound(firstRound, groundingPassages(retrieved), calls)) : firstRound;
+    const agents = turnAgentsOf(route, findings);
     const synthesizeInput = { ...turn, question: input.message, findings, agentsAsked: route.agents.length };
     const draft = await stage('synthesize', () => calls.synthesizeAnswer('synthesize one cited answer', synthesizeInput));
     Object.assign(state, { answer: draft.text, citations: draft.citations, confidence: draft.confidence });
     const sources = citedSources(retrieved, draft);
-    const qa = await stage('qa', () => local.checkQuality({ ...turn, question: input.message, route, draft, sources }));
+    const qa = await stage('qa', () => local.checkQuality({ ...turn, question: input.message, route, draft, sources, tenantId: input.tenantId, passages: groundingPassages(retrieved) }));
     const policy = plan.review ?? { remindAfterMs: qa.reviewTimeoutMs, deadlineMs: qa.reviewTimeoutMs, timeoutAction: 'fallback' as const, holdingMessage: HOLDING_MESSAGE };
-    const escalate = () => (patched(REVIEW_POLICY) ? reviewWithPolicy(qa.answer, qa, agents, policy) : review(qa.answer, qa.reason ?? 'qa', agents, qa.reviewTimeoutMs));
+    const agentIds = agents.map((agent) => agent.id);
+    const escalate = () => (patched(REVIEW_POLICY) ? reviewWithPolicy(qa.answer, qa, agents, policy) : review(qa.answer, qa.reason ?? 'qa', agentIds, qa.reviewTimeoutMs));
     const final = qa.outcome === 'escalate' ? await stage('review', escalate) : qa.answer;
-    const { result, trace } = deliveryOf(input.turnId, { findings, draft, final, escalationId: state.escalationId });
-    const delivered = await stage('deliver', () => local.deliverAnswer({ ...turn, result, trace }));
-    Object.assign(state, { status: 'completed', stage: null, answer: delivered.answer, citations: delivered.citations, confidence: delivered.confidence, costUsd: delivered.costUsd });
-    return delivered;
+    const { result, trace } = deliveryOf(input.turnId, { findings, draft, final, escalationId: state.escalationId, route });
+    return await deliver(result, trace);
   } catch (error) {
     if (isCancellation(error)) throw error;
     log.error('turn failed; telling the customer', { turnId: input.turnId, error: errorMessage(error) });

@@ -13,7 +13,7 @@ import * as agentQueries from './agent-queries.js';
 import * as reviewQueries from './review-queries.js';
 import { countKnowledgeDocuments, searchKnowledge, upsertKnowledgeDocument } from './knowledge-queries.js';
 import { migrateToLatest } from './migrations/index.js';
-import { toConversationRecord, toEscalationRecord, toJson, toMessageRecord, toStageTiming, toTurnRecord, toTurnUpdate, type TurnPatch } from './row-mappers.js';
+import { toConversationRecord, toJson, toMessageRecord, toStageTiming, toTurnRecord, toTurnUpdate, type TurnPatch } from './row-mappers.js';
 import type {
   AgentMetricsRow,
   AgentRecord,

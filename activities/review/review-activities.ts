@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_TENANT_ID, EventType, reviewerFeedId } from '../../domain/constants.js';
-import type { QaCheck, SynthesizedAnswer, TurnResult } from '../../domain/types.js';
+import { agentIdsOf, type QaCheck, type SynthesizedAnswer, type TurnAgent, type TurnResult } from '../../domain/types.js';
 import { TurnStatus } from '../../domain/types.js';
 import { findAgent } from '../agents/catalog.js';
 import type { ActivityDependencies } from '../dependencies.js';
@@ -17,7 +17,8 @@ export interface CreateEscalationInput extends TurnRef {
   reason: string;
   draft: SynthesizedAnswer;
   holdingMessage: string;
-  agents: string[];
+  /** The turn's agents (ids in runs recorded before `TurnAgent` existed). */
+  agents: (TurnAgent | string)[];
   tenantId?: string;
   question?: string;
   team?: string | null;
@@ -104,9 +105,9 @@ export function createReviewActivities(dependencies: ActivityDependencies) {
         reason: input.reason,
         draftAnswer: input.draft.text,
         tenantId,
-        team: input.team ?? findAgent(input.agents[0] ?? '')?.team ?? null,
+        team: input.team ?? findAgent(agentIdsOf(input.agents)[0] ?? '')?.team ?? null,
         question: input.question ?? '',
-        agents: input.agents,
+        agents: agentIdsOf(input.agents),
         evidence: input.evidence ?? [],
         remindAt: input.remindAt ?? null,
         deadlineAt: input.deadlineAt ?? null,
@@ -119,7 +120,7 @@ export function createReviewActivities(dependencies: ActivityDependencies) {
         answer: input.holdingMessage,
         citations: [],
         confidence: input.draft.confidence,
-        agents: input.agents,
+        agents: input.agents.map((agent) => (typeof agent === 'string' ? { id: agent, team: findAgent(agent)?.team ?? null, score: 0, reason: '' } : agent)),
         escalated: true,
         escalationId: input.escalationId,
         costUsd: 0,

@@ -1,9 +1,9 @@
 import { EventType, type Stage } from '../../domain/constants.js';
-import type { ConversationStatus, StageTiming, SynthesizedAnswer, TurnResult } from '../../domain/types.js';
+import type { ConversationStatus, StageTiming, TurnResult } from '../../domain/types.js';
 import { TurnStatus } from '../../domain/types.js';
 import { reviewPolicyOf, type ActivityDependencies, type ReviewPolicy } from '../dependencies.js';
 import { activityWorkflowId, publishEvent, type TurnRef } from '../events/publisher.js';
-import type { EscalationRecord, MessageRecord, Store } from '../persistence/store.js';
+import type { MessageRecord, Store } from '../persistence/store.js';
 import { createStageRecorder, type StageOutcome, type TurnTracePatch } from './stage-recorder.js';
 
 export type { TurnTracePatch };
@@ -22,6 +22,8 @@ export interface TurnPlan {
   modelCalls: 'activity' | 'local-activity';
   /** How a review of this turn runs (absent in plans recorded before review policies existed). */
   review?: ReviewPolicy;
+  /** What an out-of-scope question gets: a polite decline, or a decline that offers a person. */
+  outOfScope?: 'decline' | 'offer-human';
 }
 
 export interface StageStartedInput extends TurnRef {
@@ -80,6 +82,7 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
       return {
         modelCalls: dependencies.settings.modelCallsAsLocalActivities ? 'local-activity' : 'activity',
         review: reviewPolicyOf(dependencies.settings),
+        outOfScope: dependencies.settings.outOfScopeAction ?? 'decline',
       };
     },
 

@@ -98,7 +98,7 @@ function outcomeEvent(type: 'turn-finished' | 'escalation-created', result: Turn
 }
 
 function turnResult(turnId: string, overrides: Partial<TurnResult> = {}): TurnResult {
-  return { turnId, status: 'completed', answer: 'Rotate it in Settings [1].', citations: [], confidence: 0.8, agents: ['support'], escalated: false, costUsd: 0, ...overrides };
+  return { turnId, status: 'completed', answer: 'Rotate it in Settings [1].', citations: [], confidence: 0.8, agents: [{ id: 'success-manager', team: 'customer', score: 0.9, reason: 'matched: account' }], escalated: false, costUsd: 0, ...overrides };
 }
 
 describe('POST /api/chat', () => {
@@ -186,6 +186,7 @@ describe('POST /api/chat?wait=true', () => {
       workflowId: `conversation-${conversationId}`,
       turnWorkflowId: `conversation-${conversationId}-turn-2`,
       ...turnResult(turnId),
+      outOfScope: false,
     });
   });
 

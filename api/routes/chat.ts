@@ -78,5 +78,16 @@ export function chatRouter(dependencies: RouteDependencies): Router {
 
 function pickTurnResult(result: TurnResult): TurnResult {
   const { turnId, status, answer, citations, confidence, agents, escalated, escalationId, costUsd } = result;
-  return { turnId, status, answer, citations, confidence, agents, escalated, ...(escalationId === undefined ? {} : { escalationId }), costUsd };
+  return {
+    turnId,
+    status,
+    answer,
+    citations,
+    confidence,
+    agents,
+    outOfScope: result.outOfScope ?? false,
+    escalated,
+    ...(escalationId === undefined ? {} : { escalationId }),
+    costUsd,
+  };
 }
