@@ -1,0 +1,70 @@
+/** A tiny fetch wrapper: JSON in and out, the API's `{ error: { code, message, requestId } }` as `ApiError`. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly requestId: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** 404 on a route the API does not serve yet (`not_found`), as opposed to a missing record. */
+  get notAvailable(): boolean {
+    return this.status === 404 && this.code === 'not_found';
+  }
+}
+
+/** The error body the API sends; anything else (a proxy's HTML page) is reported by status. */
+function errorOf(status: number, body: unknown): ApiError {
+  if (typeof body === 'object' && body !== null && 'error' in body) {
+    const error = (body as { error: { code?: unknown; message?: unknown; requestId?: unknown } }).error;
+    return new ApiError(
+      status,
+      typeof error.code === 'string' ? error.code : 'http_error',
+      typeof error.message === 'string' ? error.message : `HTTP ${status}`,
+      typeof error.requestId === 'string' ? error.requestId : null,
+    );
+  }
+  return new ApiError(status, status === 404 ? 'not_found' : 'http_error', `HTTP ${status}`);
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: unknown;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+/** The base every path is resolved against: same origin, or the widget's `data-api-base`. */
+let apiBase = '';
+export function setApiBase(base: string): void {
+  apiBase = base.replace(/\/$/, '');
+}
+export function apiUrl(path: string): string {
+  return `${apiBase}${path}`;
+}
+
+export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  const init: RequestInit = { method: options.method ?? 'GET', headers };
+  if (options.signal !== undefined) init.signal = options.signal;
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  const response = await fetch(apiUrl(path), init);
+  const text = await response.text();
+  let body: unknown = null;
+  if (text !== '') {
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      body = null;
+    }
+  }
+  if (!response.ok) throw errorOf(response.status, body);
+  return body as T;
+}

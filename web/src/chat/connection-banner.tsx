@@ -1,0 +1,17 @@
+/** Says when live updates are interrupted; silent while everything is fine. */
+import type { ReactNode } from 'react';
+import type { ConnectionStatus } from '../api/tracking-socket';
+
+const TEXT: Partial<Record<ConnectionStatus, string>> = {
+  reconnecting: 'Connection lost — reconnecting…',
+  offline: 'You are offline. Updates will resume when the connection is back.',
+};
+
+export function ConnectionBanner({ status }: { status: ConnectionStatus }): ReactNode {
+  const text = TEXT[status];
+  return (
+    <div className="connection-banner" role="status" data-connection={status}>
+      {text ?? ''}
+    </div>
+  );
+}
