@@ -71,7 +71,15 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     const settled = await Promise.allSettled(
       route.agents.map(async (choice, position) => {
         try {
-          const finding = await calls.runAgent(`${choice.agentId} drafts findings`, { ...turn, agentId: choice.agentId, question: input.message, passages, history });
+          const finding = await calls.runAgent(`${choice.agentId} drafts findings`, {
+            ...turn,
+            agentId: choice.agentId,
+            question: input.message,
+            passages,
+            history,
+            tenantId: input.tenantId,
+            ...(choice.version === undefined ? {} : { agentVersion: choice.version }),
+          });
           state.agents[position] = { agentId: choice.agentId, status: 'finished' };
           return finding;
         } catch (error) {

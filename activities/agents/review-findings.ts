@@ -16,6 +16,7 @@ import { applyStances, offlineStances } from './blackboard.js';
 import { findAgent } from './catalog.js';
 import { llmCallOf } from './run-agent.js';
 import { parseStructured, responseFormatOf, reviewOutputSchema, type ReviewOutput } from './structured-finding.js';
+import { callContextOf } from '../llm/call-context.js';
 
 export interface ReviewFindingsInput extends TurnRef {
   /** The reviewing agent. */
@@ -76,7 +77,7 @@ async function modelStances(chatModel: ChatModel, input: ReviewFindingsInput, ag
   const blackboard = blackboardOf(input.findings, input.agentId, input.passages);
   const started = performance.now();
   const request = reviewRequest(input, agentName, blackboard.text, own);
-  const result = await withHeartbeat((abortSignal) => chatModel.generate(request, { abortSignal }));
+  const result = await withHeartbeat((abortSignal) => chatModel.generate(request, { abortSignal, context: callContextOf({ ...input, purpose: 'agent-review' }) }));
   const llmCall = llmCallOf('agent-review', result, performance.now() - started, input.agentId);
   const parsed = parseStructured(result, reviewOutputSchema);
   return { stances: parsed === null ? null : stancesFromOutput(input.agentId, parsed, blackboard.refs, input.passages), llmCall };

@@ -11,6 +11,7 @@ import { createStageRecorder } from '../turn/stage-recorder.js';
 import { agentDraft, claimsFromOutput, findingConfidence, humanNeedOf, metricsOf, renumberMarkers, type EscalationRuleLike } from './agent-finding.js';
 import { findAgent } from './catalog.js';
 import { agentOutputSchema, parseStructured, responseFormatOf } from './structured-finding.js';
+import { callContextOf } from '../llm/call-context.js';
 
 export { questionCoverage } from './agent-finding.js';
 
@@ -21,6 +22,9 @@ export interface RunAgentInput extends TurnRef {
   passages: Passage[];
   /** Earlier messages of this customer: context for the agent, never cited as a source. */
   history: Passage[];
+  /** The catalog version the router chose (absent in runs recorded before versions): the agent runs with it. */
+  agentVersion?: number;
+  tenantId?: string;
 }
 
 /** Turns `[n]`-cited model output into claims that point at passage ids; drops out-of-range markers. */
@@ -132,7 +136,7 @@ export function createAgentActivities(dependencies: ActivityDependencies) {
       const started = performance.now();
       const structured = chatModel.provider !== 'offline';
       const request = agentRequest(input, `You are the ${agent.name} of the support team. ${agent.description}`, structured);
-      const result = await withHeartbeat((abortSignal) => chatModel.generate(request, { abortSignal }));
+      const result = await withHeartbeat((abortSignal) => chatModel.generate(request, { abortSignal, context: callContextOf({ ...input, purpose: 'agent', preferredTier: agent.preferredTier }) }));
       const output = readAgentOutput(result, input.passages, structured);
       const llmCall = llmCallOf('agent', result, performance.now() - started, agent.id);
       const finding = findingOf(input, agent, output, {

@@ -6,6 +6,7 @@ import { createStageRecorder } from '../turn/stage-recorder.js';
 import type { RoutingClassifier } from './classifier.js';
 import { loadOrTrainRouter } from './default-router.js';
 import { createRouter, type Router } from './router.js';
+import { callContextOf } from '../llm/call-context.js';
 
 export interface RouteQuestionInput extends TurnRef {
   question: string;
@@ -53,7 +54,7 @@ export function createRoutingActivities(dependencies: ActivityDependencies, opti
       return stages.run(
         input,
         'route',
-        async () => (await routerReady()).route(input.question),
+        async () => (await routerReady()).route(input.question, { context: callContextOf({ ...input, purpose: 'route' }) }),
         (route) => ({
           summary: route.outOfScope === true ? 'out of scope' : route.agents.map((agent) => agent.agentId).join(', '),
           trace: { route },

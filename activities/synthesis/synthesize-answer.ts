@@ -13,6 +13,7 @@ import { assertCitationsGiven, givenPassages, numberCitations } from './citation
 import { buildStatements, composeAnswer, type Statement } from './compose-answer.js';
 import { scoreConfidence } from './confidence.js';
 import { detectContradictions } from './contradictions.js';
+import { callContextOf } from '../llm/call-context.js';
 
 export { numberCitations } from './citations.js';
 
@@ -160,7 +161,7 @@ export function createSynthesisActivities(dependencies: ActivityDependencies) {
     const offlineModel = chatModel.provider === 'offline';
     const started = performance.now();
     const request = synthesisRequest(input.question, statements, given);
-    const result = await withHeartbeat((abortSignal) => consumeStream(eventLog, input, chatModel.stream(request, { abortSignal }), !offlineModel));
+    const result = await withHeartbeat((abortSignal) => consumeStream(eventLog, input, chatModel.stream(request, { abortSignal, context: callContextOf({ ...input, purpose: 'synthesize' }) }), !offlineModel));
     const extractive = result.provider === 'offline';
     const drafted = extractive ? composedDraft(result.text, statements, given) : proseDraft(result.text, statements, given);
     const noAnswer = drafted.used.length === 0;
