@@ -38,7 +38,8 @@ try {
     });
   const first = await send('How do I rotate an API key?');
   await pipeline.client.workflow.getHandle(first.turnWorkflowId).result();
-  const second = await send('Can I talk to a person about rotating an API key?');
+  // Routed to two specialists, so the history has the blackboard round; escalated because it asks for a person.
+  const second = await send('Can I talk to a human about downloading my invoice?');
   const handle = pipeline.client.workflow.getHandle(workflowId);
   for (;;) {
     const events = await pipeline.eventLog.read(conversationId, 0);
@@ -50,6 +51,8 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await pipeline.client.workflow.getHandle(second.turnWorkflowId).result();
+  const third = await send('What is a good recipe for banana bread?');
+  await pipeline.client.workflow.getHandle(third.turnWorkflowId).result();
   await handle.signal(closeConversation, {});
   await handle.result();
   const cli = await resolveTemporalCli();
@@ -61,7 +64,8 @@ try {
   await save(workflowId, 'conversation-history.json');
   await save(turnWorkflowId(conversationId, 1), 'turn-answered-history.json');
   await save(turnWorkflowId(conversationId, 2), 'turn-escalated-history.json');
-  console.log(`saved 3 histories to workflows/__fixtures__/${label}-*`);
+  await save(turnWorkflowId(conversationId, 3), 'turn-out-of-scope-history.json');
+  console.log(`saved 4 histories to workflows/__fixtures__/${label}-*`);
 } finally {
   await pipeline.close();
   await devServer.stop();
