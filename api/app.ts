@@ -5,6 +5,7 @@
 import type http from 'node:http';
 import type { Client } from '@temporalio/client';
 import express from 'express';
+import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import type { EventLog } from '../activities/events/event-log.js';
@@ -13,13 +14,16 @@ import type { Configuration } from '../domain/config.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { createApiMetrics, observabilityMiddleware } from './metrics.js';
 import { requestContextMiddleware } from './request-context.js';
+import { agentsRouter } from './routes/agents.js';
 import { analyticsRouter } from './routes/analytics.js';
 import { chatRouter } from './routes/chat.js';
 import { conversationControlRouter } from './routes/conversation-control.js';
 import { escalationsRouter } from './routes/escalations.js';
+import { modelsRouter, type ModelDirectory } from './routes/models.js';
 import { conversationsRouter } from './routes/conversations.js';
 import { healthRouter } from './routes/health.js';
 import type { ReadinessCheck, ResolvedApiConfiguration, RouteDependencies } from './routes/route-dependencies.js';
+import { webAppMiddleware } from './web-app.js';
 import { createAgentTrackingServer, type AgentTrackingOptions } from './websocket.js';
 
 export type { ReadinessCheck } from './routes/route-dependencies.js';
@@ -33,6 +37,8 @@ export interface ApiConfiguration extends Pick<Configuration, 'waitTimeoutMs'> {
   temporalRpcTimeoutMs?: number;
   /** Bound on each `/readyz` check (default 2 s). */
   readinessTimeoutMs?: number;
+  /** Built web app (`web/dist`) to serve after the API routes; unset or without `index.html`: none. */
+  webDistDirectory?: string;
 }
 
 export interface ApiDependencies {
@@ -44,6 +50,10 @@ export interface ApiDependencies {
   /** Extra `/readyz` checks by name (for example the cache), run beside Temporal, store and event log. */
   readiness?: Record<string, ReadinessCheck>;
   websocket?: AgentTrackingOptions;
+  /** The model catalog and provider health for `GET /api/models` (offline-only when absent). */
+  models?: ModelDirectory;
+  /** More Prometheus registries served on `/metrics` (the router's, when the worker shares this process). */
+  extraMetrics?: Registry[];
 }
 
 export interface Api {
@@ -69,6 +79,7 @@ export function createApp(dependencies: ApiDependencies): Api {
     metrics,
     readiness: dependencies.readiness ?? {},
     shutdownSignal: shutdown.signal,
+    extraMetrics: dependencies.extraMetrics ?? [],
   };
 
   const app = express();
@@ -81,12 +92,16 @@ export function createApp(dependencies: ApiDependencies): Api {
     response.setHeader('cache-control', 'no-store');
     next();
   });
-  app.use(healthRouter(routeDependencies));
+  const webApp = webAppMiddleware(dependencies.configuration.webDistDirectory);
+  app.use(healthRouter(routeDependencies, { webAppAtRoot: webApp !== null }));
   app.use(chatRouter(routeDependencies));
   app.use(conversationsRouter(routeDependencies));
   app.use(conversationControlRouter(routeDependencies));
   app.use(escalationsRouter(routeDependencies));
   app.use(analyticsRouter(routeDependencies));
+  app.use(agentsRouter(routeDependencies));
+  app.use(modelsRouter({ ...routeDependencies, ...(dependencies.models === undefined ? {} : { models: dependencies.models }) }));
+  if (webApp !== null) app.use(webApp);
   app.use(notFoundHandler);
   app.use(errorHandler);
 

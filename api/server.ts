@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { createEventLog } from '../activities/events/create-event-log.js';
 import { createStore } from '../activities/persistence/kysely-store.js';
 import { loadConfiguration } from '../domain/config.js';
+import { createModelSetup } from '../workers/model-setup.js';
 import { createLogger } from '../domain/logger.js';
 import { createApp, type ApiDependencies } from './app.js';
 import { connectTemporalClient } from './temporal-connection.js';
@@ -81,10 +82,13 @@ async function main(): Promise<void> {
   });
   const eventLog = createEventLog({ redisUrl: configuration.redisUrl, logger });
   await store.migrate();
+  // A describing copy of the router: its breakers live in Redis, so health matches what the workers see.
+  const models = createModelSetup(configuration, logger);
   const running = await startApiServer({
     temporal,
     store,
     eventLog,
+    models,
     configuration,
     logger,
     port: configuration.port,

@@ -2,7 +2,9 @@
  * Process configuration, read once from the environment and validated with zod. Every variable is
  * documented in the README's configuration table. Not for workflow code (it reads `process.env`).
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from './constants.js';
 
@@ -25,6 +27,7 @@ const environmentSchema = z.object({
   DATABASE_URL: optionalString,
   REDIS_URL: optionalString,
   AGENTCRAFT_DATA_DIR: z.string().default('./data'),
+  AGENTCRAFT_WEB_DIST: optionalString,
   AGENTCRAFT_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   AGENTCRAFT_TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   AGENTCRAFT_OFFLINE_LATENCY_MS: z.coerce.number().int().min(0).default(0),
@@ -41,9 +44,28 @@ const environmentSchema = z.object({
   AGENTCRAFT_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   AGENTCRAFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(100),
   AGENTCRAFT_MODEL_CALLS: z.enum(['auto', 'activity', 'local-activity']).default('auto'),
+  AGENTCRAFT_LLM_ROUTER: z.enum(['auto', 'on', 'off']).default('auto'),
+  MODEL_CATALOG_PATH: optionalString,
+  MODEL_CATALOG_JSON: optionalString,
+  AGENTCRAFT_BUDGET_TURN_USD: z.coerce.number().positive().optional(),
+  AGENTCRAFT_BUDGET_CONVERSATION_USD: z.coerce.number().positive().optional(),
+  AGENTCRAFT_BUDGET_TENANT_DAY_USD: z.coerce.number().positive().optional(),
 });
 
 export type Configuration = ReturnType<typeof loadConfiguration>;
+
+/** Walks up from this file to the folder with `package.json`: the default web dist holds whatever the cwd. */
+function findProjectRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let directory = here; path.dirname(directory) !== directory; directory = path.dirname(directory)) {
+    try {
+      if (statSync(path.join(directory, 'package.json')).isFile()) return directory;
+    } catch {
+      // No package.json here: keep walking up.
+    }
+  }
+  return path.resolve(here, '..');
+}
 
 /** Parses the environment; throws one readable error listing every bad variable. */
 export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) {
@@ -73,6 +95,8 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
     dataDirectory,
+    /** Built web app the API serves (none when it has no `index.html`); default `<project root>/web/dist`. */
+    webDistDirectory: path.resolve(values.AGENTCRAFT_WEB_DIST ?? path.join(findProjectRoot(), 'web', 'dist')),
     offlineLatencyMs: values.AGENTCRAFT_OFFLINE_LATENCY_MS,
     seedDemoKnowledge: values.AGENTCRAFT_SEED_DEMO_KB,
     qaMinConfidence: values.AGENTCRAFT_QA_MIN_CONFIDENCE,
@@ -87,5 +111,18 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
     workerConcurrency: values.AGENTCRAFT_WORKER_CONCURRENCY,
     /** `auto`: local activities only for the offline model at zero latency (see `PipelineSettings`). */
     modelCalls: values.AGENTCRAFT_MODEL_CALLS,
+    llm: {
+      /** `auto`: the router runs when a provider (Anthropic, OpenAI, Ollama) is configured; `on` forces it. */
+      router: values.AGENTCRAFT_LLM_ROUTER,
+      catalog: {
+        ...(values.MODEL_CATALOG_PATH === undefined ? {} : { catalogPath: values.MODEL_CATALOG_PATH }),
+        ...(values.MODEL_CATALOG_JSON === undefined ? {} : { catalogJson: values.MODEL_CATALOG_JSON }),
+      },
+      budgets: {
+        ...(values.AGENTCRAFT_BUDGET_TURN_USD === undefined ? {} : { turnUsd: values.AGENTCRAFT_BUDGET_TURN_USD }),
+        ...(values.AGENTCRAFT_BUDGET_CONVERSATION_USD === undefined ? {} : { conversationUsd: values.AGENTCRAFT_BUDGET_CONVERSATION_USD }),
+        ...(values.AGENTCRAFT_BUDGET_TENANT_DAY_USD === undefined ? {} : { tenantDayUsd: values.AGENTCRAFT_BUDGET_TENANT_DAY_USD }),
+      },
+    },
   };
 }

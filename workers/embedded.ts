@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   if (temporal.devServer === undefined) await ensureSearchAttributes(clientConnection, configuration.temporal.namespace, logger);
   const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace });
   const running = worker.run();
-  const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, configuration, logger, port: configuration.port, host: configuration.host });
+  const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, models: services.models, ...(services.models.metricsRegistry === null ? {} : { extraMetrics: [services.models.metricsRegistry] }), configuration, logger, port: configuration.port, host: configuration.host });
   logger.info(
     { api: `http://localhost:${api.port}`, temporalWebUi: temporal.uiUrl, temporal: temporal.address, readyInMs: Math.round(performance.now() - started) },
     'AgentCraft is ready',

@@ -13,15 +13,18 @@ import type { ActivityDependencies } from '../activities/index.js';
 import { createEventLog } from '../activities/events/create-event-log.js';
 import type { EventLog } from '../activities/events/event-log.js';
 import type { ChatModel } from '../activities/llm/chat-model.js';
-import { OfflineChatModel } from '../activities/llm/offline-model.js';
 import { createStore } from '../activities/persistence/kysely-store.js';
+import { createModelSetup, type ModelSetup } from './model-setup.js';
 import type { Store } from '../activities/persistence/store.js';
 import { seedDemoKnowledge } from '../activities/retrieval/seed-demo-knowledge.js';
+import { AGENT_CATALOG } from '../activities/agents/catalog.js';
 
 export interface Services {
   store: Store;
   eventLog: EventLog;
   chatModel: ChatModel;
+  /** The model setup (router or offline); `describe()` feeds `GET /api/models`. */
+  models: ModelSetup;
   close(): Promise<void>;
 }
 
@@ -33,14 +36,18 @@ export async function openServices(configuration: Configuration, logger: Logger)
       : { databaseUrl: configuration.databaseUrl, logger },
   );
   await store.migrate();
+  // Idempotent: only new agents, or file changes nobody edited over, add versions.
+  const agents = await store.seedAgents(AGENT_CATALOG);
+  logger.info(agents, 'agent catalog seeded');
   const eventLog = createEventLog({ redisUrl: configuration.redisUrl, logger });
-  const chatModel = new OfflineChatModel({ latencyMs: configuration.offlineLatencyMs });
+  const models = createModelSetup(configuration, logger);
   return {
     store,
     eventLog,
-    chatModel,
+    chatModel: models.chatModel,
+    models,
     async close() {
-      await Promise.allSettled([eventLog.close(), store.close()]);
+      await Promise.allSettled([eventLog.close(), store.close(), models.close()]);
     },
   };
 }

@@ -4,7 +4,9 @@
  */
 import express, { type Router } from 'express';
 import { requestContextOf } from '../request-context.js';
+import { prefersHtml } from '../web-app.js';
 import type { ReadinessCheck, RouteDependencies } from './route-dependencies.js';
+import { Registry } from 'prom-client';
 
 type CheckStatus = 'ok' | 'error' | 'timeout';
 interface CheckReport {
@@ -29,7 +31,12 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<{ sta
   }
 }
 
-export function healthRouter(dependencies: RouteDependencies): Router {
+export interface HealthRouterOptions {
+  /** The web app is served: a browser asking for `/` gets it, JSON clients still get the endpoint list. */
+  webAppAtRoot?: boolean;
+}
+
+export function healthRouter(dependencies: RouteDependencies, options: HealthRouterOptions = {}): Router {
   const { temporal, store, eventLog, configuration, metrics } = dependencies;
   const timeoutMs = configuration.readinessTimeoutMs;
   const checks: Record<string, ReadinessCheck> = {
@@ -40,8 +47,12 @@ export function healthRouter(dependencies: RouteDependencies): Router {
   };
   const router = express.Router();
 
-  // Until the web app lands, the root says what this server offers instead of a bare 404.
-  router.get('/', (_request, response) => {
+  // The root says what this server offers instead of a bare 404 (to browsers too when the web app is not built).
+  router.get('/', (request, response, next) => {
+    if (options.webAppAtRoot === true && prefersHtml(request)) {
+      next();
+      return;
+    }
     response.json({
       name: 'AgentCraft',
       endpoints: {
@@ -77,8 +88,9 @@ export function healthRouter(dependencies: RouteDependencies): Router {
   });
 
   router.get('/metrics', async (_request, response) => {
-    const body = await metrics.registry.metrics();
-    response.type(metrics.registry.contentType).send(body);
+    const extra = dependencies.extraMetrics ?? [];
+    const registry = extra.length === 0 ? metrics.registry : Registry.merge([metrics.registry, ...extra]);
+    response.type(registry.contentType).send(await registry.metrics());
   });
 
   return router;

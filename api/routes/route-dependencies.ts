@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Registry } from 'prom-client';
 import type { EventLog } from '../../activities/events/event-log.js';
 import type { Store } from '../../activities/persistence/store.js';
 import type { ApiMetrics } from '../metrics.js';
@@ -25,4 +26,6 @@ export interface RouteDependencies {
   readiness: Record<string, ReadinessCheck>;
   /** Aborted when the app closes: long waits end at once. */
   shutdownSignal: AbortSignal;
+  /** Registries served on `/metrics` beside the API's own. */
+  extraMetrics?: Registry[];
 }
