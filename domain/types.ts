@@ -188,7 +188,8 @@ export interface AgentFinding {
   /** Round 2 only: the agent's stances on the blackboard. */
   stances?: Stance[];
   /** Round 2 only: the review's model call, when the review asked a model (the offline review asks none). */
-  reviewCall?: LlmCall;
+  reviewCall?: LlmCall;  /** The catalog version the agent ran with (absent when it ran with the repository file's definition). */
+  agentVersion?: number;
 }
 
 export const ContradictionKind = { number: 'number', negation: 'negation', yesNo: 'yes-no' } as const;

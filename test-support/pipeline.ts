@@ -13,6 +13,7 @@ import { OfflineChatModel } from '../activities/llm/offline-model.js';
 import { createStore } from '../activities/persistence/kysely-store.js';
 import type { Store } from '../activities/persistence/store.js';
 import { seedDemoKnowledge } from '../activities/retrieval/seed-demo-knowledge.js';
+import { AGENT_CATALOG } from '../activities/agents/catalog.js';
 import { DEFAULT_TENANT_ID } from '../domain/constants.js';
 import { createLogger } from '../domain/logger.js';
 import { createAgentcraftWorker } from '../workers/create-worker.js';
@@ -48,6 +49,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
   const realStore = createStore(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl });
   await realStore.migrate();
   await seedDemoKnowledge(realStore, DEFAULT_TENANT_ID);
+  await realStore.seedAgents(AGENT_CATALOG);
   const store = options.wrapStore?.(realStore) ?? realStore;
   const eventLog = options.eventLog ?? new MemoryEventLog({ logger: testLogger });
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;

@@ -13,7 +13,7 @@ import type { ChatModel, ChatRequest } from '../llm/chat-model.js';
 import { withHeartbeat } from '../llm/heartbeat.js';
 import { agentDraft, findingConfidence, humanNeedOf, metricsOf, type EscalationRuleLike } from './agent-finding.js';
 import { applyStances, offlineStances } from './blackboard.js';
-import { findAgent } from './catalog.js';
+import { recordAgentRun, resolveAgent } from './agent-runs.js';
 import { llmCallOf } from './run-agent.js';
 import { parseStructured, responseFormatOf, reviewOutputSchema, type ReviewOutput } from './structured-finding.js';
 import { callContextOf } from '../llm/call-context.js';
@@ -113,21 +113,26 @@ export function createBlackboardActivities(dependencies: ActivityDependencies) {
      * with the offline model (no model call); one short structured call with a real model.
      */
     async reviewFindings(input: ReviewFindingsInput): Promise<ReviewFindingsResult> {
-      const agent = findAgent(input.agentId);
       const own = input.findings.find((finding) => finding.agentId === input.agentId);
+      const agent = await resolveAgent(dependencies, input.agentId, own?.agentVersion);
       if (agent === undefined || own === undefined) {
         throw ApplicationFailure.nonRetryable(`No first-round finding of agent "${input.agentId}" to review`, FailureType.InvalidInput);
       }
       const started = performance.now();
-      const asked = chatModel.provider === 'offline' ? null : await modelStances(chatModel, input, agent.name, own);
+      const run = { turn: input, agentId: agent.id, round: 2 as const, agentVersion: agent.version };
+      let asked: Awaited<ReturnType<typeof modelStances>> | null;
+      try {
+        asked = chatModel.provider === 'offline' ? null : await modelStances(chatModel, input, agent.name, own);
+      } catch (error) {
+        await recordAgentRun(dependencies, { ...run, outcome: 'failed', latencyMs: performance.now() - started, calls: [], confidence: null });
+        throw error;
+      }
       const stances = asked?.stances ?? offlineStances(input.agentId, input.question, input.findings, input.passages);
-      const finding = reviewedFinding(input, own, stances, {
-        agent,
-        latencyMs: performance.now() - started,
-        ...(asked === null ? {} : { llmCall: asked.llmCall }),
-      });
+      const latencyMs = performance.now() - started;
+      const finding = reviewedFinding(input, own, stances, { agent, latencyMs, ...(asked === null ? {} : { llmCall: asked.llmCall }) });
       const counts = Object.fromEntries(['confirm', 'refine', 'contest'].map((kind) => [kind, stances.filter((stance) => stance.kind === kind).length]));
       await publishEvent(eventLog, input, EventType.agentFinished, { agentId: agent.id, round: 2, stances: counts, claims: finding.claims.length, confidence: finding.confidence }, `${agent.id}:review`);
+      await recordAgentRun(dependencies, { ...run, outcome: 'ok', latencyMs, calls: asked === null ? [] : [asked.llmCall], confidence: finding.confidence });
       return { finding, stances };
     },
   };

@@ -3,6 +3,7 @@ import { OfflineChatModel } from '../llm/offline-model.js';
 import { startActivityHarness, type ActivityHarness } from './__fixtures__/activity-harness.js';
 import { passage } from './__fixtures__/findings.js';
 import { ScriptedChatModel } from './__fixtures__/scripted-chat-model.js';
+import { AGENT_CATALOG, findAgent } from './catalog.js';
 import { humanNeedOf, matchedEscalation } from './agent-finding.js';
 import { createAgentActivities, findingOf, readAgentOutput, type RunAgentInput } from './run-agent.js';
 
@@ -131,5 +132,31 @@ describe('human need', () => {
     const finding = await createAgentActivities(harness.dependencies(new OfflineChatModel())).runAgent(input);
     expect(finding.needsHuman).toBe(true);
     expect(finding.needsHumanReason).toMatch(/^escalation rule "leaked-credentials": /);
+  });
+});
+
+describe('runAgent with the versioned catalog', () => {
+  it('runs with the stored version the router chose, falls back to the file for an absent version, and records the run', async () => {
+    const dependencies = harness.dependencies(new OfflineChatModel());
+    const { store } = dependencies;
+    await store.seedAgents(AGENT_CATALOG);
+    const file = findAgent('billing-expert')!;
+    const current = (await store.getAgent('billing-expert'))!;
+    const edited = await store.saveAgentVersion({ definition: { ...file, name: 'Invoice Wizard' }, editedBy: 'test', expectedVersion: current.version });
+    const activities = createAgentActivities(dependencies);
+
+    const input = { ...(await inputOf('How do I download an invoice?')), agentVersion: edited.version };
+    const finding = await activities.runAgent(input);
+    expect(finding.draft).toMatch(/^Invoice Wizard: /);
+    expect(finding.agentVersion).toBe(edited.version);
+    const started = (await harness.events(input.conversationId)).find((event) => event.type === 'agent-started');
+    expect(started?.payload).toEqual({ agentId: 'billing-expert', name: 'Invoice Wizard', version: edited.version });
+
+    const missing = await activities.runAgent({ ...(await inputOf('How do I download an invoice?')), agentVersion: 999 });
+    expect(missing.draft).toMatch(/^Billing Expert: /);
+    expect(missing.agentVersion).toBeUndefined();
+
+    const metrics = await store.agentMetrics({ since: new Date(Date.now() - 60_000).toISOString(), tenantId: 'tenant-a' });
+    expect(metrics.find((row) => row.agentId === 'billing-expert')?.invocations).toBeGreaterThanOrEqual(2);
   });
 });

@@ -9,7 +9,7 @@ import { withHeartbeat } from '../llm/heartbeat.js';
 import { parseCitedSentences } from '../llm/offline-model.js';
 import { createStageRecorder } from '../turn/stage-recorder.js';
 import { agentDraft, claimsFromOutput, findingConfidence, humanNeedOf, metricsOf, renumberMarkers, type EscalationRuleLike } from './agent-finding.js';
-import { findAgent } from './catalog.js';
+import { recordAgentRun, resolveAgent, type RunnableAgent } from './agent-runs.js';
 import { agentOutputSchema, parseStructured, responseFormatOf } from './structured-finding.js';
 import { callContextOf } from '../llm/call-context.js';
 
@@ -125,33 +125,44 @@ export function createAgentActivities(dependencies: ActivityDependencies) {
     /**
      * One specialist drafts findings: claims tied to the passages that support them, a draft, a confidence
      * and whether a human is needed. A real model is asked for schema-checked JSON; the offline model (or
-     * invalid JSON) falls back to `[n]`-cited sentences.
+     * invalid JSON) falls back to `[n]`-cited sentences. Runs with the catalog version the router chose
+     * (else the repository definition) and records the run for the per-agent metrics.
      */
     async runAgent(input: RunAgentInput): Promise<AgentFinding> {
-      const agent = findAgent(input.agentId);
+      const agent = await resolveAgent(dependencies, input.agentId, input.agentVersion);
       if (agent === undefined) throw ApplicationFailure.nonRetryable(`Unknown agent "${input.agentId}"`, FailureType.InvalidInput);
-      // The agents stage starts with its first agent (published once per turn).
-      const startedAt = await stages.started(input, 'agents');
-      await publishEvent(eventLog, input, EventType.agentStarted, { agentId: agent.id, name: agent.name }, agent.id);
       const started = performance.now();
-      const structured = chatModel.provider !== 'offline';
-      const request = agentRequest(input, `You are the ${agent.name} of the support team. ${agent.description}`, structured);
-      const result = await withHeartbeat((abortSignal) => chatModel.generate(request, { abortSignal, context: callContextOf({ ...input, purpose: 'agent', preferredTier: agent.preferredTier }) }));
-      const output = readAgentOutput(result, input.passages, structured);
-      const llmCall = llmCallOf('agent', result, performance.now() - started, agent.id);
-      const finding = findingOf(input, agent, output, {
-        llmCall,
-        latencyMs: performance.now() - started,
-        startedAt,
-      });
-      await publishEvent(
-        eventLog,
-        input,
-        EventType.agentFinished,
-        { agentId: agent.id, claims: finding.claims.length, confidence: finding.confidence, needsHuman: finding.needsHuman, structured: output.structured },
-        agent.id,
-      );
-      return finding;
+      const run = { turn: input, agentId: agent.id, round: 1 as const, agentVersion: agent.version };
+      try {
+        const finding = await draftFinding(input, agent);
+        await recordAgentRun(dependencies, { ...run, outcome: 'ok', latencyMs: finding.metrics.latencyMs, calls: [finding.llmCall], confidence: finding.confidence });
+        return finding;
+      } catch (error) {
+        // A later successful attempt replaces this row (see `recordAgentRuns`).
+        await recordAgentRun(dependencies, { ...run, outcome: 'failed', latencyMs: performance.now() - started, calls: [], confidence: null });
+        throw error;
+      }
     },
   };
+
+  async function draftFinding(input: RunAgentInput, agent: RunnableAgent): Promise<AgentFinding> {
+    // The agents stage starts with its first agent (published once per turn).
+    const startedAt = await stages.started(input, 'agents');
+    await publishEvent(eventLog, input, EventType.agentStarted, { agentId: agent.id, name: agent.name, ...(agent.version === null ? {} : { version: agent.version }) }, agent.id);
+    const started = performance.now();
+    const structured = chatModel.provider !== 'offline';
+    const request = agentRequest(input, `You are the ${agent.name} of the support team. ${agent.description}\n${agent.systemPrompt}`, structured);
+    const result = await withHeartbeat((abortSignal) => chatModel.generate(request, { abortSignal, context: callContextOf({ ...input, purpose: 'agent', preferredTier: agent.preferredTier }) }));
+    const output = readAgentOutput(result, input.passages, structured);
+    const llmCall = llmCallOf('agent', result, performance.now() - started, agent.id);
+    const finding = findingOf(input, agent, output, { llmCall, latencyMs: performance.now() - started, startedAt });
+    await publishEvent(
+      eventLog,
+      input,
+      EventType.agentFinished,
+      { agentId: agent.id, claims: finding.claims.length, confidence: finding.confidence, needsHuman: finding.needsHuman, structured: output.structured },
+      agent.id,
+    );
+    return agent.version === null ? finding : { ...finding, agentVersion: agent.version };
+  }
 }

@@ -111,5 +111,11 @@ describe.each(targets)('agent catalog on $name', (target) => {
     expect(metrics.find((row) => row.agentId === billing.id)?.averageConfidence).toBeCloseTo(0.7);
     expect(metrics.find((row) => row.agentId === 'legal-agent')).toMatchObject({ invocations: 1, failures: 1, averageConfidence: null });
     expect(await store.agentMetrics({ since: '2000-01-01T00:00:00.000Z', tenantId: 'tenant-b' })).toEqual([]);
+
+    // A retry that succeeded replaces the failed attempt; a failure never replaces a success.
+    await store.recordAgentRuns([{ ...run, agentId: 'legal-agent', confidence: 0.5 }, { ...run, outcome: 'failed', latencyMs: 1 }]);
+    const retried = await store.agentMetrics({ since: '2000-01-01T00:00:00.000Z', tenantId: 'tenant-a' });
+    expect(retried.find((row) => row.agentId === 'legal-agent')).toMatchObject({ invocations: 1, failures: 0, averageConfidence: 0.5 });
+    expect(retried.find((row) => row.agentId === billing.id)).toMatchObject({ invocations: 2, failures: 0, averageLatencyMs: 50 });
   });
 });

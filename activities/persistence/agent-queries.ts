@@ -162,7 +162,10 @@ export async function setAgentEnabled(db: Kysely<Database>, id: string, enabled:
   return result.numUpdatedRows > 0n;
 }
 
-/** Records agent runs; a retried write of the same (turn, agent, round) keeps the first row. */
+/**
+ * Records agent runs; a retried write of the same (turn, agent, round) keeps the first row, except that a
+ * recorded failure is replaced by the write of a later attempt (a retry that succeeded is not a failure).
+ */
 export async function recordAgentRuns(db: Kysely<Database>, runs: readonly AgentRunRecord[]): Promise<void> {
   if (runs.length === 0) return;
   await catalog(db)
@@ -183,7 +186,20 @@ export async function recordAgentRuns(db: Kysely<Database>, runs: readonly Agent
         confidence: run.confidence,
       })),
     )
-    .onConflict((conflict) => conflict.columns(['turn_id', 'agent_id', 'round']).doNothing())
+    .onConflict((conflict) =>
+      conflict
+        .columns(['turn_id', 'agent_id', 'round'])
+        .doUpdateSet((update) => ({
+          outcome: update.ref('excluded.outcome'),
+          agent_version: update.ref('excluded.agent_version'),
+          latency_ms: update.ref('excluded.latency_ms'),
+          input_tokens: update.ref('excluded.input_tokens'),
+          output_tokens: update.ref('excluded.output_tokens'),
+          cost_usd: update.ref('excluded.cost_usd'),
+          confidence: update.ref('excluded.confidence'),
+        }))
+        .where('agent_runs.outcome', '=', 'failed'),
+    )
     .execute();
 }
 

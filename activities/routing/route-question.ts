@@ -5,6 +5,7 @@ import type { TurnRef } from '../events/publisher.js';
 import { createStageRecorder } from '../turn/stage-recorder.js';
 import type { RoutingClassifier } from './classifier.js';
 import { loadOrTrainRouter } from './default-router.js';
+import { applyCatalogState } from './catalog-versions.js';
 import { createRouter, type Router } from './router.js';
 import { callContextOf } from '../llm/call-context.js';
 
@@ -47,14 +48,18 @@ export function createRoutingActivities(dependencies: ActivityDependencies, opti
   return {
     /**
      * Route stage: intent, complexity, language, sensitivity, out-of-scope, and the specialists to involve
-     * (primary first, each with team, score and reason). LLM when a real model is configured, else the
+     * (primary first, each with team, score, reason and catalog version; disabled agents dropped). LLM when a real model is configured, else the
      * learned classifier with the keyword fallback.
      */
     async routeQuestion(input: RouteQuestionInput): Promise<RouteDecision> {
       return stages.run(
         input,
         'route',
-        async () => (await routerReady()).route(input.question, { context: callContextOf({ ...input, purpose: 'route' }) }),
+        async () => {
+          const decided = await (await routerReady()).route(input.question, { context: callContextOf({ ...input, purpose: 'route' }) });
+          // One catalog read per route: versions for the chosen agents, and disabled agents dropped.
+          return applyCatalogState(decided, await dependencies.store.listAgents());
+        },
         (route) => ({
           summary: route.outOfScope === true ? 'out of scope' : route.agents.map((agent) => agent.agentId).join(', '),
           trace: { route },
