@@ -1,5 +1,5 @@
 /** Pure helpers of the turn workflow: state, degradation of sources, review outcomes. */
-import { ActivityFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { AgentFinding, LlmCall, Passage, RouteDecision, SourceResult, SynthesizedAnswer, TurnAgent, TurnResult } from '../domain/types.js';
 import type { ReviewDecision, TurnState } from './messages.js';
 
@@ -113,4 +113,28 @@ export function answerAfterReview(decision: ReviewDecision | undefined, draft: S
 export function escalationStatusOf(decision: ReviewDecision | undefined): 'approved' | 'edited' | 'rejected' | 'timed_out' {
   if (decision === undefined) return 'timed_out';
   return decision.action === 'approve' ? 'approved' : decision.action === 'edit' ? 'edited' : 'rejected';
+}
+
+/** Model failures no retry can fix and a person should look at (budgets, content policy, nothing fits). */
+const ESCALATED_MODEL_FAILURES: readonly string[] = ['BudgetExceeded', 'ContentPolicy', 'NoModelFits'];
+
+/** The failure type when a turn failed because no model would (or could) answer, else null. */
+export function modelRefusalOf(error: unknown): string | null {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type !== undefined && cause.type !== null && ESCALATED_MODEL_FAILURES.includes(cause.type)) return cause.type;
+  }
+  return null;
+}
+
+/** What a reviewer gets when no model answered: an honest holding text to approve, or to replace by editing. */
+export function refusalDraft(failureType: string, reason: string): SynthesizedAnswer {
+  return {
+    text: 'We could not prepare an automatic answer to this question; a member of our team will reply to you here.',
+    citations: [],
+    confidence: 0,
+    noAnswer: true,
+    notice: null,
+    llmCall: { purpose: 'synthesize', provider: 'none', modelId: failureType, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, latencyMs: 0, attempt: 1 },
+    humanRequests: [{ agentId: 'router', reason }],
+  };
 }

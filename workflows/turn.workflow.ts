@@ -19,7 +19,9 @@ import {
   HOLDING_MESSAGE,
   deliveryOf,
   initialTurnState,
+  modelRefusalOf,
   outOfScopeResult,
+  refusalDraft,
   turnAgentsOf,
 } from './turn-helpers.js';
 
@@ -30,6 +32,8 @@ const REVIEW_POLICY = 'review-policy';
 const BLACKBOARD_ROUND = 'blackboard-round';
 /** Out-of-scope questions are declined (or offered a person) without retrieval or agents. */
 const OUT_OF_SCOPE = 'out-of-scope-decline';
+/** A turn no model would answer (budget, content policy, nothing fits) goes to a person instead of failing. */
+const ESCALATE_MODEL_REFUSALS = 'escalate-model-refusals';
 
 export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   const state = initialTurnState(input.turnId);
@@ -151,8 +155,18 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     return delivered;
   }
 
+  /** No model answered: a reviewer decides what the customer gets (the trace keeps the failure). */
+  async function escalateRefusal(failureType: string, reason: string, policy: ReviewPolicy): Promise<TurnResult> {
+    const draft = refusalDraft(failureType, reason);
+    const qa: QaResult = { outcome: 'escalate', reason: `no model answered (${failureType}): ${reason}`, checks: [], answer: draft };
+    const final = await stage('review', () => reviewWithPolicy(draft, qa, [], policy));
+    const { result, trace } = deliveryOf(input.turnId, { findings: [], draft, final, escalationId: state.escalationId });
+    return await deliver(result, trace);
+  }
+
+  let plan: Awaited<ReturnType<typeof local.beginTurn>> | undefined;
   try {
-    const plan = await local.beginTurn({ ...turn, tenantId: input.tenantId, customerId: input.customerId, turnNumber: input.turnNumber, workflowId: workflowInfo().workflowId, message: input.message, metadata: input.metadata });
+    plan = await local.beginTurn({ ...turn, tenantId: input.tenantId, customerId: input.customerId, turnNumber: input.turnNumber, workflowId: workflowInfo().workflowId, message: input.message, metadata: input.metadata });
     const route = await stage('route', () => local.routeQuestion({ ...turn, question: input.message }));
     if (route.outOfScope === true && patched(OUT_OF_SCOPE)) {
       return await deliver(outOfScopeResult(input.turnId, plan.outOfScope ?? 'decline'), { agents: [], llmCalls: [], confidence: 1, costUsd: 0, escalated: false, escalationId: null });
@@ -178,6 +192,11 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
     return await deliver(result, trace);
   } catch (error) {
     if (isCancellation(error)) throw error;
+    const refusal = modelRefusalOf(error);
+    if (refusal !== null && plan?.review !== undefined && state.escalationId === null && patched(ESCALATE_MODEL_REFUSALS)) {
+      log.warn('no model answered; escalating to a person', { turnId: input.turnId, failureType: refusal });
+      return await escalateRefusal(refusal, errorMessage(error), plan.review);
+    }
     log.error('turn failed; telling the customer', { turnId: input.turnId, error: errorMessage(error) });
     const failed = await local.failTurn({ ...turn, reason: errorMessage(error) });
     Object.assign(state, { status: 'failed', stage: null, answer: failed.answer });
