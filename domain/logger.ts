@@ -1,13 +1,18 @@
 /** The one pino logger factory; every layer logs through it (no `console.*` in library code). */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+// Log lines pass through the QA stage's PII detectors: emails, phones, cards, IBANs, ids and secrets are
+// redacted before they are written (the detectors live with QA, which owns their policy).
+import { redactingLoggerOptions } from '../activities/qa/redaction.js';
 
 export type { Logger };
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
-  return pino({
+export function createLogger(options: { level?: string; name?: string; destination?: DestinationStream } = {}): Logger {
+  const settings = {
     name: options.name ?? 'agentcraft',
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+    ...redactingLoggerOptions(),
+  };
+  return options.destination === undefined ? pino(settings) : pino(settings, options.destination);
 }

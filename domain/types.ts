@@ -32,6 +32,8 @@ export interface SourceResult {
   passages: Passage[];
   durationMs: number;
   detail?: string;
+  /** Passages held back from the agents because they carry prompt-injection patterns (with the reasons). */
+  quarantined?: { passageId: string; title: string; reasons: string[] }[];
 }
 
 export const Complexity = { simple: 'simple', moderate: 'moderate', complex: 'complex' } as const;

@@ -4,6 +4,7 @@ import type { TurnRef } from '../events/publisher.js';
 import { terms } from '../llm/text.js';
 import type { MessageRecord, Store } from '../persistence/store.js';
 import { createStageRecorder } from '../turn/stage-recorder.js';
+import { quarantinePassages } from '../qa/injection.js';
 
 export interface RetrieveSourcesInput extends TurnRef {
   tenantId: string;
@@ -88,6 +89,22 @@ async function boundedSource(source: SourceName, search: () => Promise<Passage[]
   }
 }
 
+/**
+ * Holds back retrieved passages that carry prompt-injection patterns (knowledge and live web; history is the
+ * customer's own words, checked on the question itself): the agents never see them, the trace shows them.
+ */
+export function withoutInjectedPassages(result: SourceResult): SourceResult {
+  if (result.source === 'history' || result.passages.length === 0) return result;
+  const { kept, quarantined } = quarantinePassages(result.passages);
+  if (quarantined.length === 0) return result;
+  return {
+    ...result,
+    passages: kept,
+    status: kept.length > 0 ? result.status : 'empty',
+    quarantined: quarantined.map(({ passage, reasons }) => ({ passageId: passage.id, title: passage.title, reasons })),
+  };
+}
+
 export function createRetrievalActivities(dependencies: ActivityDependencies) {
   const { store } = dependencies;
   const stages = createStageRecorder(dependencies);
@@ -103,7 +120,7 @@ export function createRetrievalActivities(dependencies: ActivityDependencies) {
         'retrieve',
         () =>
           Promise.all([
-            boundedSource('knowledge', () => searchKnowledgeBase(store, input)),
+            boundedSource('knowledge', () => searchKnowledgeBase(store, input)).then(withoutInjectedPassages),
             Promise.resolve<SourceResult>({ source: 'web', status: 'disabled', passages: [], durationMs: 0, detail: 'no allow-listed web sources are configured' }),
             input.customerId === null
               ? Promise.resolve<SourceResult>({ source: 'history', status: 'empty', passages: [], durationMs: 0, detail: 'anonymous customer' })
@@ -111,7 +128,9 @@ export function createRetrievalActivities(dependencies: ActivityDependencies) {
           ]),
         (sources) => ({
           status: sources.some((result) => result.status === 'failed' || result.status === 'timeout') ? 'degraded' : 'ok',
-          summary: sources.map((result) => `${result.source}: ${result.status} (${result.passages.length})`).join(', '),
+          summary: sources
+            .map((result) => `${result.source}: ${result.status} (${result.passages.length}${result.quarantined === undefined ? '' : `, ${result.quarantined.length} quarantined`})`)
+            .join(', '),
           trace: {
             retrieval: sources.map(({ passages, ...rest }) => ({ ...rest, hits: passages.length })),
             retrievalHits: sources.flatMap((result) => result.passages),
