@@ -19,6 +19,11 @@ export const EventType = {
   streamReset: 'stream-reset',
   escalationCreated: 'escalation-created',
   escalationResolved: 'escalation-resolved',
+  escalationAssigned: 'escalation-assigned',
+  escalationReminder: 'escalation-reminder',
+  humanMessage: 'human-message',
+  customerMessage: 'customer-message',
+  conversationStatus: 'conversation-status',
   turnFinished: 'turn-finished',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];

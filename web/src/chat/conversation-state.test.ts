@@ -87,4 +87,21 @@ describe('conversationReducer', () => {
     const state = run([event(7, 'turn-started', { message: 'Q' }), { type: 'snapshot', state: null, logReset: true }, event(1, 'turn-started', { message: 'Next' }, 'c1.2')]);
     expect(state.messages.filter((message) => message.role === 'user').map((message) => message.content)).toEqual(['Q', 'Next']);
   });
+
+  it('shows a person\'s reply and the customer\'s messages during a take-over after the latest turn, in arrival order', () => {
+    const state = run([
+      event(1, 'turn-started', { message: 'How?' }),
+      event(2, 'turn-finished', finished('Rotate it [1].')),
+      event(3, 'human-message', { messageId: 'c1.human-1', agent: 'tom', text: 'Tom here, taking over.' }, 'c1.human-1'),
+      event(4, 'customer-message', { messageId: 'c1.customer-1', text: 'Thanks Tom!' }, 'c1.customer-1'),
+      event(5, 'human-message', { messageId: 'c1.human-2', agent: 'tom', text: 'You are welcome.' }, 'c1.human-2'),
+    ]);
+    expect(state.messages.map((message) => [message.role, message.content])).toEqual([
+      ['user', 'How?'],
+      ['assistant', 'Rotate it [1].'],
+      ['human_agent', 'Tom here, taking over.'],
+      ['user', 'Thanks Tom!'],
+      ['human_agent', 'You are welcome.'],
+    ]);
+  });
 });

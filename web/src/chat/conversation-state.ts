@@ -18,6 +18,10 @@ export interface ChatMessage {
   status: MessageStatus;
   notice?: string;
   reviewedBy?: string;
+  /** Messages outside a turn (a person's reply, a customer's message during a take-over) follow this turn. */
+  anchorTurn?: number;
+  /** Arrival order among messages anchored to the same turn. */
+  position?: number;
 }
 
 export type AgentRunStatus = 'running' | 'finished';
@@ -72,8 +76,15 @@ export function conversationReducer(state: ConversationState, action: Conversati
   switch (action.type) {
     case 'reset':
       return initialConversationState(action.conversationId);
-    case 'history-loaded':
-      return action.messages.reduce((next, record) => upsertMessage(next, fromRecord(record)), state);
+    case 'history-loaded': {
+      let lastTurn = 0;
+      return action.messages.reduce((next, record, index) => {
+        const message = fromRecord(record);
+        const turn = turnNumberOf(message.turnId);
+        if (turn > 0) lastTurn = turn;
+        return upsertMessage(next, turn > 0 ? message : { ...message, anchorTurn: lastTurn, position: index });
+      }, state);
+    }
     case 'message-sent':
       return ensureUserMessage(state, action.turnId, action.message);
     case 'snapshot':
@@ -125,9 +136,29 @@ function applyEvent(state: ConversationState, event: ConversationEvent): Convers
       return onEscalationResolved(state, event);
     case 'turn-finished':
       return onTurnFinished(state, event);
+    case 'human-message':
+    case 'customer-message':
+      return onMessageOutsideTurn(state, event);
     default:
       return state;
   }
+}
+
+/** A person's reply, or a customer's message while a person has the conversation: shown after the latest turn. */
+function onMessageOutsideTurn(state: ConversationState, event: ConversationEvent): ConversationState {
+  const id = stringOf(event.payload.messageId) || `${event.turnId}:${event.seq}`;
+  const latestTurn = Math.max(0, ...state.messages.map((message) => message.anchorTurn ?? turnNumberOf(message.turnId)));
+  return upsertMessage(state, {
+    id,
+    turnId: event.turnId,
+    role: event.type === 'human-message' ? 'human_agent' : 'user',
+    content: stringOf(event.payload.text),
+    citations: [],
+    confidence: null,
+    status: 'done',
+    anchorTurn: latestTurn,
+    position: event.seq,
+  });
 }
 
 function onEscalationCreated(state: ConversationState, event: ConversationEvent): ConversationState {
@@ -185,8 +216,11 @@ function upsertMessage(state: ConversationState, message: ChatMessage): Conversa
 const ROLE_ORDER: Record<MessageRole, number> = { user: 0, assistant: 1, human_agent: 2 };
 
 function compareMessages(a: ChatMessage, b: ChatMessage): number {
-  const byTurn = turnNumberOf(a.turnId) - turnNumberOf(b.turnId);
-  return byTurn !== 0 ? byTurn : ROLE_ORDER[a.role] - ROLE_ORDER[b.role];
+  const byTurn = (a.anchorTurn ?? turnNumberOf(a.turnId)) - (b.anchorTurn ?? turnNumberOf(b.turnId));
+  if (byTurn !== 0) return byTurn;
+  // Within a turn: its user message, its answer, then messages outside turns in arrival order.
+  const rank = (message: ChatMessage) => (message.anchorTurn === undefined ? ROLE_ORDER[message.role] : 3);
+  return rank(a) - rank(b) || (a.position ?? 0) - (b.position ?? 0);
 }
 
 export function turnNumberOf(turnId: string): number {
