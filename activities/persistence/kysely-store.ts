@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../../domain/logger.js';
 import type { ConversationStatus, StageTiming } from '../../domain/types.js';
 import { createDatabase, type Database, type DatabaseOptions } from './database.js';
 import * as agentQueries from './agent-queries.js';
+import * as analyticsQueries from './analytics-queries.js';
 import * as reviewQueries from './review-queries.js';
 import { countKnowledgeDocuments, searchKnowledge, upsertKnowledgeDocument } from './knowledge-queries.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -21,6 +22,7 @@ import type {
   AgentVersionRecord,
   AuditEntry,
   ConversationRecord,
+  DailyOverview,
   EscalationFilter,
   EscalationStats,
   NewEscalation,
@@ -33,6 +35,9 @@ import type {
   TurnRecord,
 } from './store.js';
 import type { AgentDefinition } from '../agents/catalog.js';
+import * as routingModels from '../routing/model-store.js';
+import type { NewRoutingModel, StoredRoutingModel } from '../routing/model-store.js';
+import type { ConfirmedTurn } from '../routing/training-data.js';
 
 export type StoreOptions = DatabaseOptions;
 
@@ -246,6 +251,14 @@ export class KyselyStore implements Store {
     return reviewQueries.listEscalations(this.#db, filter);
   }
 
+  listConversations(filter: Parameters<Store['listConversations']>[0]): Promise<ConversationRecord[]> {
+    return analyticsQueries.listConversations(this.#db, filter);
+  }
+
+  dailyOverview(input: { since: string; tenantId: string }): Promise<DailyOverview[]> {
+    return analyticsQueries.dailyOverview(this.#db, input);
+  }
+
   appendAudit(entry: Parameters<Store['appendAudit']>[0]): Promise<void> {
     return reviewQueries.appendAudit(this.#db, entry);
   }
@@ -288,6 +301,26 @@ export class KyselyStore implements Store {
 
   agentMetrics(input: { since: string; tenantId?: string }): Promise<AgentMetricsRow[]> {
     return agentQueries.agentMetrics(this.#db, input);
+  }
+
+  saveRoutingModel(input: NewRoutingModel): Promise<boolean> {
+    return routingModels.saveRoutingModel(this.#db, input);
+  }
+
+  markRoutingModelCurrent(input: { tenantId: string; version: string }): Promise<void> {
+    return routingModels.markRoutingModelCurrent(this.#db, input);
+  }
+
+  loadCurrentRoutingModel(tenantId: string): Promise<StoredRoutingModel | null> {
+    return routingModels.loadCurrentRoutingModel(this.#db, tenantId);
+  }
+
+  currentRoutingModelVersion(tenantId: string): Promise<string | null> {
+    return routingModels.currentRoutingModelVersion(this.#db, tenantId);
+  }
+
+  listConfirmedTurns(input: { tenantId: string; limit?: number }): Promise<ConfirmedTurn[]> {
+    return routingModels.listConfirmedTurns(this.#db, input);
   }
 
   async #stagesOf(turnIds: string[]): Promise<Map<string, StageTiming[]>> {

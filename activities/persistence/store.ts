@@ -1,4 +1,6 @@
 import type { AgentDefinition } from '../agents/catalog.js';
+import type { NewRoutingModel, StoredRoutingModel } from '../routing/model-store.js';
+import type { ConfirmedTurn } from '../routing/training-data.js';
 import type {
   Citation,
   ConversationStatus,
@@ -126,6 +128,22 @@ export interface EscalationStats {
   reasons: { reason: string; count: number }[];
   outcomes: Record<string, number>;
   timeToDecisionMs: { p50: number | null; p95: number | null };
+}
+
+/** One day of turns (UTC) for the admin dashboard. */
+export interface DailyOverview {
+  date: string;
+  conversations: number;
+  turns: number;
+  resolved: number;
+  escalated: number;
+  /** Follow-up turns: the customer wrote again in the same conversation. */
+  reopened: number;
+  failed: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  costUsd: number;
+  costPerConversationUsd: number;
 }
 
 /** One entry of the append-only audit log. */
@@ -260,6 +278,11 @@ export interface Store {
   listEscalations(filter: EscalationFilter): Promise<EscalationRecord[]>;
   escalationStats(input: { since: string; tenantId?: string }): Promise<EscalationStats>;
 
+  /** Conversations of a tenant, most recently active first. */
+  listConversations(filter: { tenantId: string; customerId?: string; limit?: number }): Promise<ConversationRecord[]>;
+  /** Daily volume, outcomes, latency and cost since a time. */
+  dailyOverview(input: { since: string; tenantId: string }): Promise<DailyOverview[]>;
+
   /** Appends to the audit log; a repeated `idempotencyKey` is a no-op. */
   appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { idempotencyKey?: string }): Promise<void>;
   listAudit(filter: { tenantId?: string; subjectType?: string; subjectId?: string; limit?: number }): Promise<AuditEntry[]>;
@@ -275,4 +298,12 @@ export interface Store {
   setAgentEnabled(id: string, enabled: boolean): Promise<boolean>;
   recordAgentRuns(runs: readonly AgentRunRecord[]): Promise<void>;
   agentMetrics(input: { since: string; tenantId?: string }): Promise<AgentMetricsRow[]>;
+
+  /** Stores a routing model version (see `activities/routing/model-store.ts`); `false` when it was already stored. */
+  saveRoutingModel(input: NewRoutingModel): Promise<boolean>;
+  markRoutingModelCurrent(input: { tenantId: string; version: string }): Promise<void>;
+  loadCurrentRoutingModel(tenantId: string): Promise<StoredRoutingModel | null>;
+  currentRoutingModelVersion(tenantId: string): Promise<string | null>;
+  /** Questions of approved or edited escalations of the tenant, labelled with their primary agent. */
+  listConfirmedTurns(input: { tenantId: string; limit?: number }): Promise<ConfirmedTurn[]>;
 }

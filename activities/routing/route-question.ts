@@ -7,11 +7,18 @@ import type { RoutingClassifier } from './classifier.js';
 import { loadOrTrainRouter } from './default-router.js';
 import { applyCatalogState } from './catalog-versions.js';
 import { createRouter, type Router } from './router.js';
+import { createTenantRouters } from './tenant-routers.js';
+import { DEFAULT_TENANT_ID } from '../../domain/constants.js';
 import { callContextOf } from '../llm/call-context.js';
 
 export interface RouteQuestionInput extends TurnRef {
   question: string;
+  /** The conversation's tenant; when absent it is read from the conversation (once per conversation). */
+  tenantId?: string;
 }
+
+/** Conversations whose tenant is remembered (a bounded map; the oldest entry goes first). */
+const TENANT_CACHE_SIZE = 10_000;
 
 let defaultClassifier: Promise<RoutingClassifier | undefined> | undefined;
 
@@ -33,7 +40,7 @@ function defaultRoutingClassifier(dependencies: ActivityDependencies): Promise<R
   return defaultClassifier;
 }
 
-/** Options of {@link createRoutingActivities}: inject a router (tests, a tenant's retrained model). */
+/** Options of {@link createRoutingActivities}: inject a router (tests); it replaces stored and default models. */
 export interface RoutingActivityOptions {
   router?: Router;
 }
@@ -41,10 +48,28 @@ export interface RoutingActivityOptions {
 export function createRoutingActivities(dependencies: ActivityDependencies, options: RoutingActivityOptions = {}) {
   const stages = createStageRecorder(dependencies);
   let router: Promise<Router> | undefined = options.router === undefined ? undefined : Promise.resolve(options.router);
-  const routerReady = (): Promise<Router> =>
+  const defaultRouter = (): Promise<Router> =>
     (router ??= defaultRoutingClassifier(dependencies).then((classifier) =>
       createRouter({ catalog: SEED_CATALOG, chatModel: dependencies.chatModel, ...(classifier ? { classifier } : {}) }),
     ));
+  const storedRouter = createTenantRouters({
+    store: dependencies.store,
+    logger: dependencies.logger,
+    build: (classifier) => createRouter({ catalog: SEED_CATALOG, chatModel: dependencies.chatModel, classifier }),
+  });
+  const tenants = new Map<string, string>();
+  const tenantOf = async (input: RouteQuestionInput): Promise<string> => {
+    if (input.tenantId !== undefined) return input.tenantId;
+    const known = tenants.get(input.conversationId);
+    if (known !== undefined) return known;
+    const tenantId = (await dependencies.store.getConversation(input.conversationId))?.conversation.tenantId ?? DEFAULT_TENANT_ID;
+    if (tenants.size >= TENANT_CACHE_SIZE) tenants.delete(tenants.keys().next().value ?? '');
+    tenants.set(input.conversationId, tenantId);
+    return tenantId;
+  };
+  // An injected router wins; else the tenant's current stored model; else the default (file-cached) model.
+  const routerReady = async (input: RouteQuestionInput): Promise<Router> =>
+    options.router ?? (await storedRouter(await tenantOf(input))) ?? (await defaultRouter());
   return {
     /**
      * Route stage: intent, complexity, language, sensitivity, out-of-scope, and the specialists to involve
@@ -56,7 +81,7 @@ export function createRoutingActivities(dependencies: ActivityDependencies, opti
         input,
         'route',
         async () => {
-          const decided = await (await routerReady()).route(input.question, { context: callContextOf({ ...input, purpose: 'route' }) });
+          const decided = await (await routerReady(input)).route(input.question, { context: callContextOf({ ...input, purpose: 'route' }) });
           // One catalog read per route: versions for the chosen agents, and disabled agents dropped.
           return applyCatalogState(decided, await dependencies.store.listAgents());
         },

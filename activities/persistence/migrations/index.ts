@@ -10,6 +10,7 @@ import * as initialSchema from './0001-initial-schema.js';
 import * as agentCatalog from './0002-agent-catalog.js';
 import * as modelUsage from './0003-model-usage.js';
 import * as reviewAndAudit from './0004-review-and-audit.js';
+import * as routingModels from './0005-routing-models.js';
 
 /** Every migration by name, oldest first. */
 export const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0002-agent-catalog': agentCatalog,
   '0003-model-usage': modelUsage,
   '0004-review-and-audit': reviewAndAudit,
+  '0005-routing-models': routingModels,
 };
 
 /** Hands kysely's `Migrator` the statically imported migrations. */
