@@ -1,7 +1,9 @@
 import type { Logger } from '../domain/logger.js';
 import type { EventLog } from './events/event-log.js';
 import type { ChatModel } from './llm/chat-model.js';
+import type { TurnMetrics } from './metrics/turn-metrics.js';
 import type { Store } from './persistence/store.js';
+import type { QaPolicyOverrides } from './qa/policy-schema.js';
 
 /** Turn-pipeline settings read from configuration by the worker. */
 export interface PipelineSettings {
@@ -17,6 +19,8 @@ export interface PipelineSettings {
   modelCallsAsLocalActivities: boolean;
   /** Reminders, holding text and what happens at the deadline (`reviewTimeoutMs`); defaults in `reviewPolicyOf`. */
   review?: Partial<Omit<ReviewPolicy, 'deadlineMs'>>;
+  /** QA policy overrides per tenant (PII actions, rules, thresholds); tenants not listed get the default policy. */
+  qaPolicies?: Record<string, QaPolicyOverrides>;
   /** What an out-of-scope question gets (default: a polite decline). */
   outOfScopeAction?: 'decline' | 'offer-human';
 }
@@ -52,4 +56,6 @@ export interface ActivityDependencies {
   chatModel: ChatModel;
   logger: Logger;
   settings: PipelineSettings;
+  /** Turn, stage and escalation metrics (the worker's `/metrics`); absent: nothing is measured. */
+  metrics?: TurnMetrics;
 }

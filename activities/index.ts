@@ -8,6 +8,7 @@ import type { ActivityDependencies } from './dependencies.js';
 import { createQaActivities } from './qa/check-quality.js';
 import { createReviewActivities } from './review/review-activities.js';
 import { createRetrievalActivities } from './retrieval/retrieve.js';
+import { createRetrainActivities } from './routing/retrain.js';
 import { createRoutingActivities } from './routing/route-question.js';
 import { createSynthesisActivities } from './synthesis/synthesize-answer.js';
 import { createTurnLifecycleActivities } from './turn/turn-lifecycle.js';
@@ -18,6 +19,7 @@ export function createActivities(dependencies: ActivityDependencies) {
   return {
     ...createTurnLifecycleActivities(dependencies),
     ...createRoutingActivities(dependencies),
+    ...createRetrainActivities(dependencies),
     ...createRetrievalActivities(dependencies),
     ...createAgentActivities(dependencies),
     ...createBlackboardActivities(dependencies),

@@ -118,6 +118,16 @@ describe('the reviewer queue and decisions', () => {
     expect(stats.body.escalated).toBeGreaterThanOrEqual(1);
     expect(stats.body.reasons).toContainEqual(expect.objectContaining({ reason: queued?.reason }));
     expect((stats.body.timeToDecisionMs as { p50: number | null }).p50).toBeGreaterThan(0);
+
+    // The dashboard's daily series and the conversation list include this conversation.
+    const overview = await call('GET', '/api/analytics/overview?days=1');
+    const today = (overview.body.series as { date: string; turns: number; escalated: number; conversations: number; latencyP95Ms: number | null }[]).at(-1);
+    expect(today?.date).toBe(new Date().toISOString().slice(0, 10));
+    expect(today?.escalated).toBeGreaterThanOrEqual(1);
+    expect(today?.latencyP95Ms).toBeGreaterThan(0);
+    const listed = await call('GET', '/api/conversations?limit=50');
+    expect((listed.body.conversations as { id: string }[]).map((conversation) => conversation.id)).toContain(conversationId);
+    expect((await call('GET', '/api/conversations?limit=0')).status).toBe(400);
   });
 
   it('rejects malformed decisions and unknown escalations with clear errors', async () => {
@@ -142,14 +152,18 @@ describe('the reviewer queue and decisions', () => {
     await vi.waitFor(async () => expect((await call('GET', `/api/conversations/${conversationId}/state`)).body.status).toBe('human_takeover'), { timeout: 15_000 });
     await vi.waitFor(async () => expect((await pipeline.store.getConversation(conversationId))?.conversation.status).toBe('human_takeover'), { timeout: 15_000 });
 
-    const refused = await call('POST', '/api/chat', { message: 'Hello? Anyone?', conversationId });
-    expect(refused.status).toBe(409);
+    // While a person has the conversation, the customer's messages go to them; the assistant stays quiet.
+    const forwarded = await call('POST', '/api/chat?wait=true', { message: 'Hello? Anyone?', conversationId });
+    expect(forwarded.status).toBe(202);
+    expect(forwarded.body).toMatchObject({ conversationId, forwardedToPerson: true, messageId: `${conversationId}.customer-1` });
+    expect((await waitForEvent(conversationId, 'customer-message')).payload.text).toBe('Hello? Anyone?');
     const reply = await call('POST', `/api/conversations/${conversationId}/messages`, { agent: 'tom', message: 'Hi, Tom from security here.' });
     expect(reply.status).toBe(201);
     const streamed = await waitForEvent(conversationId, 'human-message');
     expect(streamed.payload).toMatchObject({ agent: 'tom', text: 'Hi, Tom from security here.', messageId: reply.body.messageId });
     const stored = await pipeline.store.getConversation(conversationId);
     expect(stored?.messages.filter((message) => message.role === 'human_agent').map((message) => message.content)).toEqual(['Hi, Tom from security here.']);
+    expect(stored?.messages.filter((message) => message.role === 'user').map((message) => message.content)).toContain('Hello? Anyone?');
     expect((await call('POST', `/api/conversations/${conversationId}/messages`, { agent: 'tom', message: '  ' })).status).toBe(400);
 
     expect((await call('POST', `/api/conversations/${conversationId}/release`, { agent: 'tom' })).status).toBe(202);

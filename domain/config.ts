@@ -13,6 +13,8 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -41,10 +43,20 @@ const environmentSchema = z.object({
   AGENTCRAFT_REVIEW_TIMEOUT_ACTION: z.enum(['fallback', 'handover']).default('fallback'),
   AGENTCRAFT_REVIEW_HOLDING_MESSAGE: optionalString,
   AGENTCRAFT_OUT_OF_SCOPE: z.enum(['decline', 'offer-human']).default('decline'),
+  AGENTCRAFT_QA_POLICY_PATH: optionalString,
   AGENTCRAFT_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   AGENTCRAFT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(100),
+  AGENTCRAFT_WORKER_HTTP_PORT: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.coerce.number().int().min(0).max(65535).optional()),
+  AGENTCRAFT_SDK_METRICS_ADDRESS: optionalString,
   AGENTCRAFT_MODEL_CALLS: z.enum(['auto', 'activity', 'local-activity']).default('auto'),
   AGENTCRAFT_LLM_ROUTER: z.enum(['auto', 'on', 'off']).default('auto'),
+  AGENTCRAFT_ROUTER_RETRAIN_INTERVAL: z
+    .string()
+    .default('24h')
+    .transform((value) => value.trim().toLowerCase())
+    .refine((value) => value === 'off' || /^[1-9]\d*(ms|s|m|h|d)$/.test(value), 'a duration such as 30m, 6h or 24h, or off')
+    .transform((value) => (value === 'off' ? null : Number.parseInt(value, 10) * (DURATION_UNIT_MS[value.replace(/^\d+/, '')] ?? 1))),
+  AGENTCRAFT_LOCAL_ONLY_TENANTS: optionalString,
   MODEL_CATALOG_PATH: optionalString,
   MODEL_CATALOG_JSON: optionalString,
   AGENTCRAFT_BUDGET_TURN_USD: z.coerce.number().positive().optional(),
@@ -107,13 +119,23 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
       ...(values.AGENTCRAFT_REVIEW_HOLDING_MESSAGE === undefined ? {} : { holdingMessage: values.AGENTCRAFT_REVIEW_HOLDING_MESSAGE }),
     },
     outOfScopeAction: values.AGENTCRAFT_OUT_OF_SCOPE,
+    /** JSON file of QA policy overrides per tenant: `{ "tenants": { "<tenantId>": { "pii": { "email": "block" }, … } } }`. */
+    qaPolicyPath: values.AGENTCRAFT_QA_POLICY_PATH === undefined ? undefined : path.resolve(values.AGENTCRAFT_QA_POLICY_PATH),
     waitTimeoutMs: values.AGENTCRAFT_WAIT_TIMEOUT_MS,
     workerConcurrency: values.AGENTCRAFT_WORKER_CONCURRENCY,
+    /** Port of the worker's `/healthz`, `/readyz` and `/metrics` (unset: no server; `0`: any free port). */
+    workerHttpPort: values.AGENTCRAFT_WORKER_HTTP_PORT,
+    /** `host:port` of the Temporal SDK (Core) Prometheus exporter (unset: off). */
+    sdkMetricsAddress: values.AGENTCRAFT_SDK_METRICS_ADDRESS,
     /** `auto`: local activities only for the offline model at zero latency (see `PipelineSettings`). */
     modelCalls: values.AGENTCRAFT_MODEL_CALLS,
+    /** How often each tenant's routing classifier is retrained by a Temporal Schedule (`null`: `off`, no schedule). */
+    routerRetrainIntervalMs: values.AGENTCRAFT_ROUTER_RETRAIN_INTERVAL,
     llm: {
       /** `auto`: the router runs when a provider (Anthropic, OpenAI, Ollama) is configured; `on` forces it. */
       router: values.AGENTCRAFT_LLM_ROUTER,
+      /** Tenants whose text may only reach local models (Ollama, the offline model). */
+      localOnlyTenants: (values.AGENTCRAFT_LOCAL_ONLY_TENANTS ?? '').split(',').map((tenant) => tenant.trim()).filter((tenant) => tenant !== ''),
       catalog: {
         ...(values.MODEL_CATALOG_PATH === undefined ? {} : { catalogPath: values.MODEL_CATALOG_PATH }),
         ...(values.MODEL_CATALOG_JSON === undefined ? {} : { catalogJson: values.MODEL_CATALOG_JSON }),

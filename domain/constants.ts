@@ -38,6 +38,8 @@ export const EventType = {
   escalationAssigned: 'escalation-assigned',
   /** A person wrote to the customer (take-over or review). */
   humanMessage: 'human-message',
+  /** The customer wrote while a person has the conversation: it is theirs to answer, not the assistant's. */
+  customerMessage: 'customer-message',
   /** The conversation was taken over by a person, or released back to the assistant. */
   conversationStatus: 'conversation-status',
   turnFinished: 'turn-finished',

@@ -11,6 +11,8 @@ import { createLogger, type Logger } from '../domain/logger.js';
 import { createAgentcraftWorker } from './create-worker.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { installTemporalRuntime } from './runtime.js';
+import { ensureRetrainSchedules } from './retrain-schedule.js';
+import { createWorkerMetrics } from './worker-http.js';
 import { activityDependencies, ensureSearchAttributes, openServices, seedKnowledgeIfEnabled } from './services.js';
 
 async function startTemporal(configuration: Configuration, logger: Logger): Promise<{ address: string; uiUrl: string | null; devServer?: DevServer }> {
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger);
   const temporal = await startTemporal(configuration, logger);
   const services = await openServices(configuration, logger);
+  // Turn, stage and escalation metrics are served on the API's /metrics: one process, one scrape target.
+  const workerMetrics = createWorkerMetrics();
   await seedKnowledgeIfEnabled(configuration, services.store, logger);
   const connectionOptions = await temporalConnectionOptions({ ...configuration.temporal, address: temporal.address });
   const workerConnection = await NativeConnection.connect(connectionOptions);
@@ -39,7 +43,7 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: configuration.temporal.namespace,
     taskQueue: configuration.temporal.taskQueue,
-    dependencies: activityDependencies(services, configuration, logger),
+    dependencies: { ...activityDependencies(services, configuration, logger), metrics: workerMetrics.turnMetrics },
     logger,
     concurrency: configuration.workerConcurrency,
   });
@@ -47,8 +51,9 @@ async function main(): Promise<void> {
   // The embedded dev server registers them with its flags; an external cluster may not have them yet.
   if (temporal.devServer === undefined) await ensureSearchAttributes(clientConnection, configuration.temporal.namespace, logger);
   const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace });
+  await ensureRetrainSchedules({ client, taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
   const running = worker.run();
-  const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, models: services.models, ...(services.models.metricsRegistry === null ? {} : { extraMetrics: [services.models.metricsRegistry] }), configuration, logger, port: configuration.port, host: configuration.host });
+  const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, models: services.models, extraMetrics: [workerMetrics.registry, ...(services.models.metricsRegistry === null ? [] : [services.models.metricsRegistry])], configuration, logger, port: configuration.port, host: configuration.host });
   logger.info(
     { api: `http://localhost:${api.port}`, temporalWebUi: temporal.uiUrl, temporal: temporal.address, readyInMs: Math.round(performance.now() - started) },
     'AgentCraft is ready',

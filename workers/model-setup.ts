@@ -10,6 +10,7 @@ import type { Configuration } from '../domain/config.js';
 import type { Logger } from '../domain/logger.js';
 import { ActivityFailureChatModel } from '../activities/llm/activity-failures.js';
 import type { ChatModel } from '../activities/llm/chat-model.js';
+import { TenantPrivacyChatModel } from '../activities/llm/tenant-privacy.js';
 import { OfflineChatModel } from '../activities/llm/offline-model.js';
 import { configuredChatProviders, createChatModel, providerSettingsFromEnvironment, type ProviderSettings } from '../activities/llm/providers/index.js';
 import {
@@ -76,7 +77,7 @@ export function createModelSetup(configuration: Configuration, logger: Logger, e
   });
   logger.info({ models: router.models.map((model) => `${model.entry.provider}:${model.entry.modelId}`) }, 'LLM router ready');
   return {
-    chatModel: new ActivityFailureChatModel(router),
+    chatModel: new ActivityFailureChatModel(new TenantPrivacyChatModel(router, new Set(configuration.llm.localOnlyTenants))),
     router,
     describe: () => describeModels(router),
     metricsRegistry,

@@ -15,6 +15,7 @@ import type { EventLog } from '../activities/events/event-log.js';
 import type { ChatModel } from '../activities/llm/chat-model.js';
 import { createStore } from '../activities/persistence/kysely-store.js';
 import { createModelSetup, type ModelSetup } from './model-setup.js';
+import { loadTenantQaPolicies } from '../activities/qa/tenant-policies.js';
 import type { Store } from '../activities/persistence/store.js';
 import { seedDemoKnowledge } from '../activities/retrieval/seed-demo-knowledge.js';
 import { AGENT_CATALOG } from '../activities/agents/catalog.js';
@@ -85,6 +86,7 @@ export function activityDependencies(services: Services, configuration: Configur
       reviewTimeoutMs: configuration.reviewTimeoutMs,
       review: configuration.review,
       outOfScopeAction: configuration.outOfScopeAction,
+      qaPolicies: loadTenantQaPolicies(configuration.qaPolicyPath),
       modelCallsAsLocalActivities:
         configuration.modelCalls === 'local-activity' ||
         (configuration.modelCalls === 'auto' && services.chatModel.provider === 'offline' && configuration.offlineLatencyMs === 0),

@@ -22,9 +22,6 @@ export function validateSendMessage(carry: ConversationCarry, input: SendMessage
     throw ApplicationFailure.nonRetryable('metadata must be an object', FailureType.InvalidInput);
   }
   if (carry.status === 'closed') throw ApplicationFailure.nonRetryable('the conversation is closed', FailureType.ConversationClosed);
-  if (carry.status === 'human_takeover') {
-    throw ApplicationFailure.nonRetryable('a person has taken over this conversation; the assistant no longer answers', FailureType.ConversationClosed);
-  }
 }
 
 /** Update validator of `submitReviewDecision`: exactly one final decision per escalation wins. */

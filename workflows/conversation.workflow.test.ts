@@ -165,10 +165,12 @@ describe('conversationWorkflow + turnWorkflow', () => {
     await handle.signal(takeOver, { agent: 'ana' });
     await vi.waitFor(async () => expect((await handle.query(getState)).status).toBe('human_takeover'));
     await vi.waitFor(async () => expect((await pipeline.store.getConversation(conversationId))?.conversation.status).toBe('human_takeover'));
-    const refused = await handle.executeUpdate(sendMessage, { args: [{ message: 'Are you still there?' }] }).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('ConversationClosed');
+    // The customer can still write: the message goes to the person, and no AI turn runs.
+    const forwarded = await handle.executeUpdate(sendMessage, { args: [{ message: 'Are you still there?' }] });
+    expect(forwarded).toEqual({ turnId: `${conversationId}.customer-1`, turnNumber: 0, turnWorkflowId: '', forwardedToPerson: true });
     expect((await handle.query(getState)).turnCount).toBe(1);
+    expect((await pipeline.store.getConversation(conversationId))?.messages.at(-1)).toMatchObject({ role: 'user', content: 'Are you still there?' });
+    expect((await pipeline.eventLog.read(conversationId, 0)).filter((event) => event.type === 'customer-message').map((event) => event.payload.text)).toEqual(['Are you still there?']);
     await handle.signal(closeConversation, {});
     expect((await handle.result()).status).toBe('closed');
     expect((await pipeline.store.getConversation(conversationId))?.conversation.status).toBe('closed');

@@ -61,7 +61,14 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   setHandler(getState, () => snapshotOf(input.conversationId, carry, activeTurn));
   setHandler(
     sendMessage,
-    (message) => {
+    async (message) => {
+      // Taken over: the message goes to the person (stored and streamed); no turn runs.
+      if (carry.status === 'human_takeover') {
+        carry.customerMessages = (carry.customerMessages ?? 0) + 1;
+        const messageId = `${input.conversationId}.customer-${carry.customerMessages}`;
+        await local.recordCustomerMessage({ conversationId: input.conversationId, tenantId: input.tenantId, messageId, message: message.message.trim() });
+        return { turnId: messageId, turnNumber: 0, turnWorkflowId: '', forwardedToPerson: true as const };
+      }
       carry.turnCount += 1;
       const turnNumber = carry.turnCount;
       const turnId = turnIdOf(input.conversationId, turnNumber);

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Stage } from '../domain/constants.js';
-import type { Citation, ConversationStatus, TurnResult, TurnStatus } from '../domain/types.js';
+import type { Citation, ConversationStatus, RouteDecision, TurnResult, TurnStatus } from '../domain/types.js';
 
 /** Arguments of `conversationWorkflow` (also carried across continue-as-new). */
 export interface ConversationInput {
@@ -29,6 +29,8 @@ export interface ConversationCarry {
   escalated: boolean;
   /** Replies written by people (take-over or review); numbers their message ids. */
   humanReplies?: number;
+  /** Customer messages received during a take-over (stored and shown to the person, not answered by the AI). */
+  customerMessages?: number;
 }
 
 export interface PendingMessage {
@@ -43,9 +45,13 @@ export interface SendMessageInput {
   metadata?: Record<string, unknown>;
 }
 export interface SendMessageResult {
+  /** The turn's id; for a message forwarded to a person, the stored message's id. */
   turnId: string;
+  /** 0 when the message was forwarded to a person (no turn runs). */
   turnNumber: number;
   turnWorkflowId: string;
+  /** Set while a person has taken the conversation over: the message went to them, the assistant stays quiet. */
+  forwardedToPerson?: true;
 }
 /** Accepts a user message; returns at once with the turn's id (the turn runs after earlier turns). */
 export const sendMessage = defineUpdate<SendMessageResult, [SendMessageInput]>('sendMessage');
@@ -121,6 +127,8 @@ export interface TurnState {
   status: TurnStatus;
   stage: Stage | null;
   agents: { agentId: string; status: AgentStatus }[];
+  /** The route stage's decision (intent, complexity, language, agents with scores and reasons). */
+  route?: RouteDecision;
   answer: string | null;
   citations: Citation[];
   confidence: number | null;

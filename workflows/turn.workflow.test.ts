@@ -7,7 +7,7 @@ import { FAILED_TURN_ANSWER } from '../activities/turn/turn-lifecycle.js';
 import { conversationWorkflowId } from '../domain/constants.js';
 import type { ConversationEvent, TurnResult } from '../domain/types.js';
 import { startTestPipeline, type TestPipeline, type TestPipelineOptions } from '../test-support/pipeline.js';
-import { reviewDecision, sendMessage, submitReviewDecision } from './messages.js';
+import { getTurnState, reviewDecision, sendMessage, submitReviewDecision } from './messages.js';
 import { REVIEW_TIMEOUT_ANSWER } from './turn-helpers.js';
 
 let pipeline: TestPipeline | undefined;
@@ -86,6 +86,11 @@ describe('turnWorkflow', () => {
     expect(created.payload.reason).toBe('the customer asked for a person');
     expect((created.payload.result as TurnResult).status).toBe('awaiting_review');
     expect((await active.store.listEscalations({ status: 'pending' })).map((row) => row.id)).toContain(escalationId);
+    // The live turn state carries the routing decision with its reasons (the debug console and integrators read it).
+    const live = await active.client.workflow.getHandle(turn.turnWorkflowId).query(getTurnState);
+    expect(live.status).toBe('awaiting_review');
+    expect(live.route?.agents[0]).toMatchObject({ agentId: expect.any(String) as string, reason: expect.stringMatching(/\S/) as string, team: expect.any(String) as string });
+    expect(live.route?.wantsHuman).toBe(true);
 
     const wrong = await turn.handle
       .executeUpdate(submitReviewDecision, { args: [{ escalationId: 'nope', action: 'approve', reviewer: 'ana' }] })

@@ -167,7 +167,8 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   let plan: Awaited<ReturnType<typeof local.beginTurn>> | undefined;
   try {
     plan = await local.beginTurn({ ...turn, tenantId: input.tenantId, customerId: input.customerId, turnNumber: input.turnNumber, workflowId: workflowInfo().workflowId, message: input.message, metadata: input.metadata });
-    const route = await stage('route', () => local.routeQuestion({ ...turn, question: input.message }));
+    const route = await stage('route', () => local.routeQuestion({ ...turn, question: input.message, tenantId: input.tenantId }));
+    state.route = route;
     if (route.outOfScope === true && patched(OUT_OF_SCOPE)) {
       return await deliver(outOfScopeResult(input.turnId, plan.outOfScope ?? 'decline'), { agents: [], llmCalls: [], confidence: 1, costUsd: 0, escalated: false, escalationId: null });
     }

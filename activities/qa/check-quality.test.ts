@@ -239,6 +239,17 @@ describe('checkQuality', () => {
     });
   });
 
+  it("applies the tenant's configured policy: a tenant that blocks emails gets the blocked message", async () => {
+    const draft = draftOf('Write to jane.doe@example.com for help. [1]', [citation(1)]);
+    const turn = await newTurn();
+    const strict = activities({ qaPolicies: { 'tenant-strict': { pii: { email: 'block' } } } });
+    const blocked = await strict.checkQuality({ ...turn, tenantId: 'tenant-strict', question: 'Who do I write to?', route: routeOf(false), draft, sources: [] });
+    expect(blocked.answer.text).not.toContain('jane.doe@example.com');
+    expect(blocked.answer.text).toMatch(/can't share that here/);
+    const other = await strict.checkQuality({ ...(await newTurn()), tenantId: 'tenant-a', question: 'Who do I write to?', route: routeOf(false), draft, sources: [] });
+    expect(other.answer.text).toContain('[email redacted]');
+  });
+
   it('redacts an email and a Luhn-valid card, and keeps a Luhn-invalid 16-digit number', async () => {
     const text = 'Write to jane.doe@example.com about card 4111 1111 1111 1111, not 4111111111111112.';
     const draft = draftOf(`${text} [1]`, [{ ...citation(1), snippet: text }]);

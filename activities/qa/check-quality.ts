@@ -24,7 +24,9 @@ export function createQaActivities(dependencies: ActivityDependencies) {
   const stages = createStageRecorder(dependencies);
 
   async function check(input: CheckQualityInput): Promise<CheckQualityResult> {
-    const { conversationId, turnId, tenantId, ...quality } = input;
+    const { conversationId, turnId, tenantId, ...given } = input;
+    const tenantPolicy = tenantId === undefined ? undefined : settings.qaPolicies?.[tenantId];
+    const quality = given.policy === undefined && tenantPolicy !== undefined ? { ...given, policy: tenantPolicy } : given;
     const assessment = await assessQuality(quality, {
       minConfidence: settings.qaMinConfidence,
       model: chatModel,

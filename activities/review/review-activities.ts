@@ -10,6 +10,7 @@ import { TurnStatus } from '../../domain/types.js';
 import { findAgent } from '../agents/catalog.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import { publishEvent, type TurnRef } from '../events/publisher.js';
+import { escalationReasonCode } from '../metrics/turn-metrics.js';
 import type { EscalationStatus } from '../persistence/store.js';
 
 export interface CreateEscalationInput extends TurnRef {
@@ -127,6 +128,7 @@ export function createReviewActivities(dependencies: ActivityDependencies) {
       };
       const payload = { escalationId: input.escalationId, reason: input.reason, deadlineAt: input.deadlineAt ?? null, result };
       await publishBoth(input, tenantId, EventType.escalationCreated, payload, input.escalationId);
+      dependencies.metrics?.escalationCreated({ escalationId: input.escalationId, reason: escalationReasonCode(input.reason) });
       return result;
     },
 
@@ -163,6 +165,15 @@ export function createReviewActivities(dependencies: ActivityDependencies) {
       await store.appendAudit({ tenantId: input.tenantId, actor: 'system', action: 'review.reminder', subjectType: 'escalation', subjectId: input.escalationId, details: { reminders: input.reminders, deadlineAt: input.deadlineAt }, idempotencyKey: `${input.escalationId}:reminder:${input.reminders}` });
       await publishBoth(input, input.tenantId, EventType.escalationReminder, { escalationId: input.escalationId, reminders: input.reminders, deadlineAt: input.deadlineAt }, `reminder-${input.reminders}`);
       logger.warn({ escalationId: input.escalationId, reminders: input.reminders, deadlineAt: input.deadlineAt }, 'escalation still waiting for a reviewer');
+    },
+
+    /** Stores a customer's message written during a take-over and streams it to the person handling it. */
+    async recordCustomerMessage(input: Omit<DeliverHumanReplyInput, 'agent'>): Promise<{ messageId: string }> {
+      const ref = { conversationId: input.conversationId, turnId: input.messageId };
+      await store.saveMessage({ id: input.messageId, conversationId: input.conversationId, turnId: input.messageId, role: 'user', content: input.message, citations: [], confidence: null });
+      await publishEvent(eventLog, ref, EventType.customerMessage, { messageId: input.messageId, text: input.message }, 'message');
+      await publishEvent(eventLog, { conversationId: reviewerFeedId(input.tenantId), turnId: input.messageId }, EventType.customerMessage, { messageId: input.messageId, conversationId: input.conversationId }, 'message');
+      return { messageId: input.messageId };
     },
 
     /** Stores a person's reply and streams it to the customer like any message. */

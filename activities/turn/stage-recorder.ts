@@ -29,7 +29,7 @@ export interface StageRecorder {
  * Stage bookkeeping done by the activities that run the stages, so a turn needs no extra activity per
  * stage boundary (each local activity costs a round trip between the workflow and the worker).
  */
-export function createStageRecorder({ store, eventLog }: Pick<ActivityDependencies, 'store' | 'eventLog'>): StageRecorder {
+export function createStageRecorder({ store, eventLog, metrics }: Pick<ActivityDependencies, 'store' | 'eventLog' | 'metrics'>): StageRecorder {
   const recorder: StageRecorder = {
     async started(turn, stage) {
       const startedAt = new Date().toISOString();
@@ -54,6 +54,7 @@ export function createStageRecorder({ store, eventLog }: Pick<ActivityDependenci
         { stage, status: timing.status, durationMs: timing.durationMs, summary: outcome.summary ?? null },
         stage,
       );
+      metrics?.stageFinished(stage, timing.durationMs / 1000);
       return timing;
     },
     async run(turn, stage, work, describe) {

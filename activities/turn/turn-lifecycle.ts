@@ -3,6 +3,7 @@ import type { ConversationStatus, StageTiming, TurnResult } from '../../domain/t
 import { TurnStatus } from '../../domain/types.js';
 import { reviewPolicyOf, type ActivityDependencies, type ReviewPolicy } from '../dependencies.js';
 import { activityWorkflowId, publishEvent, type TurnRef } from '../events/publisher.js';
+import { TurnOutcome, outcomeOfDelivered, secondsSince } from '../metrics/turn-metrics.js';
 import type { MessageRecord, Store } from '../persistence/store.js';
 import { createStageRecorder, type StageOutcome, type TurnTracePatch } from './stage-recorder.js';
 
@@ -63,8 +64,10 @@ function saveTurnMessage(store: Store, turn: TurnRef, message: Pick<MessageRecor
 }
 
 export function createTurnLifecycleActivities(dependencies: ActivityDependencies) {
-  const { store, eventLog } = dependencies;
+  const { store, eventLog, metrics } = dependencies;
   const stages = createStageRecorder(dependencies);
+  /** Turn start → now, from the turn row (read only when metrics are on). */
+  const turnSeconds = async (turnId: string) => secondsSince((await store.getTurn(turnId).catch(() => null))?.createdAt);
   /** A logger that carries the ids an operator searches by (conversation, turn, workflow). */
   const turnLogger = (turn: TurnRef) =>
     dependencies.logger.child({ conversationId: turn.conversationId, turnId: turn.turnId, workflowId: activityWorkflowId() });
@@ -109,6 +112,7 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
         if (result.escalated) await store.setConversationStatus(input.conversationId, 'active');
       });
       await publishEvent(eventLog, input, EventType.turnFinished, { result }, 'finish');
+      if (metrics !== undefined) metrics.turnFinished({ turnId: input.turnId, outcome: outcomeOfDelivered(result), durationSeconds: await turnSeconds(input.turnId) });
       turnLogger(input).info({ status: result.status, escalated: result.escalated, agents: result.agents, citations: result.citations.length }, 'turn delivered');
       return result;
     },
@@ -127,10 +131,12 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
       };
       await saveTurnMessage(store, input, { role: 'assistant', content: result.answer, citations: [], confidence: 0 });
       // The turn row is missing when the very first step failed; the event still tells the customer.
-      if ((await store.getTurn(input.turnId)) !== null) {
+      const turn = await store.getTurn(input.turnId);
+      if (turn !== null) {
         await store.updateTurn(input.turnId, { status: TurnStatus.failed, finishedAt: new Date().toISOString() });
       }
       await publishEvent(eventLog, input, EventType.turnFinished, { result, error: input.reason }, 'finish');
+      metrics?.turnFinished({ turnId: input.turnId, outcome: TurnOutcome.failed, durationSeconds: secondsSince(turn?.createdAt) });
       turnLogger(input).error({ reason: input.reason }, 'turn failed for good; the customer was told');
       return result;
     },

@@ -1,4 +1,4 @@
-/** `GET /api/analytics/...`: escalation rate, reasons and time to decision; per-agent performance. */
+/** `GET /api/analytics/...`: daily volume, outcomes, latency and cost; escalations; per-agent performance. */
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { DEFAULT_TENANT_ID } from '../../domain/constants.js';
@@ -22,6 +22,12 @@ export function analyticsRouter(dependencies: RouteDependencies): Router {
     const { days } = parseOrThrow(windowSchema, request.query, 'query string');
     const since = sinceOf(days);
     response.json({ since, ...(await store.escalationStats({ since, tenantId: DEFAULT_TENANT_ID })) });
+  });
+
+  router.get('/api/analytics/overview', async (request, response) => {
+    const { days } = parseOrThrow(windowSchema, request.query, 'query string');
+    const since = sinceOf(days);
+    response.json({ since, series: await store.dailyOverview({ since, tenantId: DEFAULT_TENANT_ID }) });
   });
 
   router.get('/api/analytics/agents', async (request, response) => {

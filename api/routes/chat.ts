@@ -42,6 +42,11 @@ export function chatRouter(dependencies: RouteDependencies): Router {
     });
     const turnLogger = bindLogFields(response, { turnId: accepted.turnId });
     turnLogger.info({ turnNumber: accepted.turnNumber, created: body.conversationId === undefined }, 'message accepted');
+    if (accepted.forwardedToPerson === true) {
+      // A person has the conversation: no turn will run, so there is nothing to wait for.
+      response.status(202).json({ conversationId, workflowId, messageId: accepted.turnId, forwardedToPerson: true });
+      return;
+    }
     const ids = { conversationId, turnId: accepted.turnId, workflowId, turnWorkflowId: accepted.turnWorkflowId };
     if (!wait) {
       response.status(202).json(ids);

@@ -3,16 +3,28 @@
  * live workflow snapshot (Temporal queries).
  */
 import express, { type Router } from 'express';
-import { conversationWorkflowId } from '../../domain/constants.js';
+import { z } from 'zod';
+import { DEFAULT_TENANT_ID, conversationWorkflowId } from '../../domain/constants.js';
 import { getConversationSnapshot } from '../conversation-client.js';
 import { ApiError, ErrorCode, parseOrThrow } from '../errors.js';
 import { bindLogFields } from '../request-context.js';
 import { conversationParamsSchema, turnParamsSchema } from '../schemas.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
+const conversationListQuerySchema = z.looseObject({
+  customerId: z.string().trim().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
 export function conversationsRouter(dependencies: RouteDependencies): Router {
   const { store, temporal, configuration } = dependencies;
   const router = express.Router();
+
+  router.get('/api/conversations', async (request, response) => {
+    const query = parseOrThrow(conversationListQuerySchema, request.query, 'query string');
+    const conversations = await store.listConversations({ tenantId: DEFAULT_TENANT_ID, ...query });
+    response.json({ conversations });
+  });
 
   router.get('/api/conversations/:id', async (request, response) => {
     const { id } = parseOrThrow(conversationParamsSchema, request.params, 'path');
