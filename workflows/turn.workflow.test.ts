@@ -77,7 +77,41 @@ class RejectingModel implements ChatModel {
   }
 }
 
+/** The offline model, except that one specialist's calls are rejected for good (its provider refuses it). */
+class OneAgentRejectedModel implements ChatModel {
+  readonly provider = 'offline';
+  readonly modelId = 'offline-extractive-v1';
+  readonly #inner = new OfflineChatModel();
+  constructor(private readonly agentName: string) {}
+  generate(request: ChatRequest): Promise<ChatResult> {
+    if (request.purpose === 'agent' && (request.system ?? '').includes(this.agentName)) {
+      return Promise.reject(ApplicationFailure.nonRetryable(`${this.agentName}: model rejected the request`, 'ProviderRejected'));
+    }
+    return this.#inner.generate(request);
+  }
+  stream(request: ChatRequest): AsyncIterable<ChatStreamPart> {
+    return this.#inner.stream(request);
+  }
+}
+
 describe('turnWorkflow', () => {
+  it('answers when one of two parallel specialists fails for good, and the trace shows the failure', async () => {
+    const active = await start({ chatModel: new OneAgentRejectedModel('Success Manager') });
+    const turn = await ask(active, 'Can I talk to a human about downloading my invoice?');
+    const created = await waitForEvent(active, turn.conversationId, 'escalation-created');
+    await turn.handle.signal(reviewDecision, { escalationId: String(created.payload.escalationId), action: 'approve', reviewer: 'ana' });
+    const result = (await waitForEvent(active, turn.conversationId, 'turn-finished')).payload.result as TurnResult;
+    expect(result.status).toBe('completed');
+    expect(result.agents.map((agent) => agent.id)).toEqual(['billing-expert']);
+    expect(result.citations.length).toBeGreaterThan(0);
+    const trace = await active.store.getTurn(turn.turnId);
+    expect(trace?.route?.agents.map((agent) => agent.agentId)).toEqual(['success-manager', 'billing-expert']);
+    expect(trace?.stages.find((stage) => stage.stage === 'agents')?.status).toBe('degraded');
+    const metrics = await active.store.agentMetrics({ since: '2000-01-01T00:00:00.000Z' });
+    expect(metrics.find((row) => row.agentId === 'success-manager')).toMatchObject({ failures: 1 });
+    expect(metrics.find((row) => row.agentId === 'billing-expert')).toMatchObject({ failures: 0 });
+  });
+
   it('escalates when the customer asks for a person and delivers the draft once a reviewer approves', async () => {
     const active = await start();
     const turn = await ask(active, 'Can I talk to a human about rotating my API key?');
