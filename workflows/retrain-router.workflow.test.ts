@@ -71,4 +71,20 @@ describe('retrainRouterWorkflow', () => {
     expect(turn?.route?.agents[0]?.agentId).toBe('data-analytics');
     await pipeline.client.workflow.getHandle(conversationWorkflowId(conversationId)).terminate('test finished');
   });
+
+  it('trains from the catalog as edited through the API: a new example question retrains, a disabled agent drops out', async () => {
+    const before = await retrain();
+    const analytics = await pipeline.store.getAgent('data-analytics');
+    if (analytics === null) throw new Error('data-analytics is not seeded');
+    const edited = { ...analytics.definition, exampleQuestions: [...analytics.definition.exampleQuestions, 'Which cohort churned most after the pricing change?'] };
+    await pipeline.store.saveAgentVersion({ definition: edited, editedBy: 'admin' });
+    const afterEdit = await retrain();
+    expect(afterEdit).toMatchObject({ changed: true, examples: before.examples + 1 });
+
+    await pipeline.store.setAgentEnabled('ux-research-specialist', false);
+    const afterDisable = await retrain();
+    expect(afterDisable.changed).toBe(true);
+    expect(afterDisable.examples).toBeLessThan(afterEdit.examples);
+    await pipeline.store.setAgentEnabled('ux-research-specialist', true);
+  });
 });

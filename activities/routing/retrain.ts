@@ -29,8 +29,24 @@ export interface RetrainOptions {
   training?: TrainRouterOptions;
 }
 
+/**
+ * The catalog to train from: the agents as edited through `/api/agents` (current versions, enabled only), with
+ * the repository file's out-of-scope examples; the repository file itself before the store has a catalog.
+ */
+async function currentCatalog(dependencies: ActivityDependencies): Promise<AgentCatalogFile> {
+  const stored = await dependencies.store.listAgents();
+  if (stored.length === 0) return SEED_CATALOG;
+  // The file's order (training is order-sensitive): an unedited catalog trains exactly the file's model.
+  const position = new Map(SEED_CATALOG.agents.map((agent, index) => [agent.id, index]));
+  const order = (id: string) => position.get(id) ?? Number.MAX_SAFE_INTEGER;
+  const agents = stored
+    .filter((agent) => agent.enabled)
+    .sort((left, right) => order(left.id) - order(right.id) || left.id.localeCompare(right.id))
+    .map((agent) => agent.definition);
+  return { ...SEED_CATALOG, agents };
+}
+
 export function createRetrainActivities(dependencies: ActivityDependencies, options: RetrainOptions = {}) {
-  const catalog = options.catalog ?? SEED_CATALOG;
   return {
     /**
      * Trains the tenant's routing model from the catalog and its approved or edited escalations, stores the
@@ -39,6 +55,7 @@ export function createRetrainActivities(dependencies: ActivityDependencies, opti
      */
     async retrainRouter(input: RetrainRouterInput): Promise<RetrainRouterResult> {
       const { store, logger } = dependencies;
+      const catalog = options.catalog ?? (await currentCatalog(dependencies));
       const confirmedTurns = await store.listConfirmedTurns({ tenantId: input.tenantId });
       const examples = catalogTrainingExamples(catalog, confirmedTurns);
       // Confirmed turns whose agent is no longer in the catalog are dropped by catalogTrainingExamples.

@@ -77,6 +77,9 @@ describe('the agent catalog API', () => {
     const saved = await call('PUT', '/api/agents/sales-ops', { definition: { ...definition, name: 'Sales Operations Lead' }, editedBy: 'ana@example.com', note: 'rename', expectedVersion: 1 });
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ id: 'sales-ops', version: 2, editedBy: 'ana@example.com', definition: { name: 'Sales Operations Lead' } });
+    // The edit starts a routing retrain at once (the schedule would otherwise pick it up later).
+    const retrained = (await pipeline.client.workflow.getHandle('retrain-router-default-after-sales-ops-v2').result()) as { version: string };
+    expect(retrained.version).toMatch(/^sha256-/);
 
     const stale = await call('PUT', '/api/agents/sales-ops', { definition: { ...definition, name: 'Someone Else' }, editedBy: 'bo@example.com', expectedVersion: 1 });
     expect(stale.status).toBe(409);

@@ -14,6 +14,8 @@ import { FailureType } from '../../domain/failure-types.js';
 import { ApiError, ErrorCode, parseOrThrow } from '../errors.js';
 import { jsonBody } from './json-body.js';
 import type { RouteDependencies } from './route-dependencies.js';
+import { bindLogFields } from '../request-context.js';
+import type { Logger } from 'pino';
 
 const agentIdSchema = z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be an agent id');
 const versionSchema = z.coerce.number().int().min(1);
@@ -77,6 +79,19 @@ export function agentsRouter(dependencies: RouteDependencies): Router {
     response.json(agent);
   });
 
+  /**
+   * Routing learns from the catalog's examples: retrain now instead of waiting for the schedule. Best effort —
+   * the edit is saved either way, and the scheduled retrain catches up if this start fails.
+   */
+  async function requestRetrain(reason: string, logger: Logger): Promise<void> {
+    const workflowId = `retrain-router-${DEFAULT_TENANT_ID}-after-${reason}`;
+    try {
+      await dependencies.temporal.workflow.start('retrainRouterWorkflow', { taskQueue: dependencies.configuration.temporal.taskQueue, workflowId, args: [{ tenantId: DEFAULT_TENANT_ID }] });
+    } catch (error) {
+      logger.warn({ err: error, workflowId }, 'could not start a routing retrain after a catalog edit; the schedule will retrain');
+    }
+  }
+
   router.put('/api/agents/:id', ...body, async (request, response) => {
     const id = parseOrThrow(agentIdSchema, request.params.id, 'agent id');
     const input = parseOrThrow(saveAgentBodySchema, request.body, 'request body');
@@ -89,6 +104,7 @@ export function agentsRouter(dependencies: RouteDependencies): Router {
         throw apiErrorOf(error, id);
       });
     if (saved.version !== before.version) {
+      await requestRetrain(`${id}-v${saved.version}`, bindLogFields(response, {}));
       await store.appendAudit({
         tenantId: DEFAULT_TENANT_ID,
         actor: input.editedBy,
@@ -117,6 +133,7 @@ export function agentsRouter(dependencies: RouteDependencies): Router {
     });
     const agent = await store.getAgent(id);
     if (agent === null) throw notFound(id);
+    if (before.enabled !== input.enabled) await requestRetrain(`${id}-${input.enabled ? 'enabled' : 'disabled'}-${Date.now()}`, bindLogFields(response, {}));
     response.json(agent);
   });
 
