@@ -17,6 +17,7 @@ import { requestContextMiddleware } from './request-context.js';
 import { agentsRouter } from './routes/agents.js';
 import { analyticsRouter } from './routes/analytics.js';
 import { chatRouter } from './routes/chat.js';
+import { codecRouter } from './routes/codec.js';
 import { conversationControlRouter } from './routes/conversation-control.js';
 import { escalationsRouter } from './routes/escalations.js';
 import { modelsRouter, type ModelDirectory } from './routes/models.js';
@@ -29,7 +30,7 @@ import { createAgentTrackingServer, type AgentTrackingOptions } from './websocke
 export type { ReadinessCheck } from './routes/route-dependencies.js';
 
 /** The configuration the API reads: a full `Configuration` fits, and tests may pass just these fields. */
-export interface ApiConfiguration extends Pick<Configuration, 'waitTimeoutMs'> {
+export interface ApiConfiguration extends Pick<Configuration, 'waitTimeoutMs'>, Partial<Pick<Configuration, 'codec'>> {
   temporal: Pick<Configuration['temporal'], 'taskQueue' | 'namespace'>;
   /** Largest accepted JSON body (default 64 KiB); larger bodies get 413 `payload_too_large`. */
   bodyLimitBytes?: number;
@@ -100,6 +101,7 @@ export function createApp(dependencies: ApiDependencies): Api {
   app.use(escalationsRouter(routeDependencies));
   app.use(analyticsRouter(routeDependencies));
   app.use(agentsRouter(routeDependencies));
+  app.use(codecRouter(dependencies.configuration.codec));
   app.use(modelsRouter({ ...routeDependencies, ...(dependencies.models === undefined ? {} : { models: dependencies.models }) }));
   if (webApp !== null) app.use(webApp);
   app.use(notFoundHandler);

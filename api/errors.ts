@@ -13,6 +13,8 @@ export const ErrorCode = {
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   notFound: 'not_found',
+  /** Missing or wrong credentials. */
+  unauthorized: 'unauthorized',
   conversationNotFound: 'conversation_not_found',
   turnNotFound: 'turn_not_found',
   conversationClosed: 'conversation_closed',

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { createEventLog } from '../activities/events/create-event-log.js';
 import { createStore } from '../activities/persistence/kysely-store.js';
 import { loadConfiguration } from '../domain/config.js';
+import { encryptionDataConverter } from '../domain/payload-codec.js';
 import { createModelSetup } from '../workers/model-setup.js';
 import { createLogger } from '../domain/logger.js';
 import { createApp, type ApiDependencies } from './app.js';
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   if (configuration.databaseUrl === undefined) {
     logger.warn('DATABASE_URL is not set: PGlite is single-process, so a separate worker cannot share it (use npm start)');
   }
-  const temporal = await connectTemporalClient(configuration.temporal);
+  const temporal = await connectTemporalClient(configuration.temporal, encryptionDataConverter(configuration.codec.keys));
   const store = createStore({
     databaseUrl: configuration.databaseUrl,
     pgliteDirectory: path.join(configuration.dataDirectory, 'pglite'),

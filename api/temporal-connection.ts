@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { Configuration } from '../domain/config.js';
 
 export type TemporalConnectionConfiguration = Pick<
@@ -41,8 +42,11 @@ export async function temporalConnectionOptions(configuration: TemporalConnectio
   return options;
 }
 
-/** Connects (verifying reachability) and returns the client; close `client.connection` when done. */
-export async function connectTemporalClient(configuration: TemporalConnectionConfiguration): Promise<Client> {
+/**
+ * Connects (verifying reachability) and returns the client; close `client.connection` when done.
+ * `dataConverter` carries the payload codec when encryption is configured.
+ */
+export async function connectTemporalClient(configuration: TemporalConnectionConfiguration, dataConverter?: DataConverter): Promise<Client> {
   const connection = await Connection.connect(await temporalConnectionOptions(configuration));
-  return new Client({ connection, namespace: configuration.namespace });
+  return new Client({ connection, namespace: configuration.namespace, ...(dataConverter === undefined ? {} : { dataConverter }) });
 }

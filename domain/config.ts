@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from './constants.js';
+import { parseCodecKeys, type CodecKey } from './payload-codec.js';
 
 const optionalString = z
   .string()
@@ -62,6 +63,17 @@ const environmentSchema = z.object({
   AGENTCRAFT_BUDGET_TURN_USD: z.coerce.number().positive().optional(),
   AGENTCRAFT_BUDGET_CONVERSATION_USD: z.coerce.number().positive().optional(),
   AGENTCRAFT_BUDGET_TENANT_DAY_USD: z.coerce.number().positive().optional(),
+  AGENTCRAFT_CODEC_KEYS: optionalString.transform((value, context): CodecKey[] => {
+    if (value === undefined) return [];
+    try {
+      return parseCodecKeys(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  }),
+  AGENTCRAFT_CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233'),
+  AGENTCRAFT_CODEC_AUTH_TOKEN: optionalString,
 });
 
 export type Configuration = ReturnType<typeof loadConfiguration>;
@@ -145,6 +157,14 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
         ...(values.AGENTCRAFT_BUDGET_CONVERSATION_USD === undefined ? {} : { conversationUsd: values.AGENTCRAFT_BUDGET_CONVERSATION_USD }),
         ...(values.AGENTCRAFT_BUDGET_TENANT_DAY_USD === undefined ? {} : { tenantDayUsd: values.AGENTCRAFT_BUDGET_TENANT_DAY_USD }),
       },
+    },
+    /** Payload encryption: no keys means payloads are stored as is; the first key encrypts, all decrypt. */
+    codec: {
+      keys: values.AGENTCRAFT_CODEC_KEYS,
+      /** Origins allowed to call `/api/codec` from a browser (the Temporal Web UI). */
+      corsOrigins: values.AGENTCRAFT_CODEC_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
+      /** Bearer token the codec endpoint requires (unset: none; role-based access arrives with the auth work). */
+      authToken: values.AGENTCRAFT_CODEC_AUTH_TOKEN,
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, type Worker, type WorkerInterceptors } from '@temporalio/worker';
 import type { ActivityDependencies, PipelineSettings } from '../activities/index.js';
 import type { EventLog } from '../activities/events/event-log.js';
@@ -31,6 +32,8 @@ export interface TestPipelineOptions {
   interceptors?: WorkerInterceptors;
   /** Reuse a task queue (a "restarted" worker picks up where an earlier one stopped); random by default. */
   taskQueue?: string;
+  /** Given to the worker and `client` (the payload codec in encryption tests). */
+  dataConverter?: DataConverter;
 }
 
 export interface TestPipeline {
@@ -69,10 +72,11 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
     dependencies,
     logger: testLogger,
     ...(options.interceptors === undefined ? {} : { interceptors: options.interceptors }),
+    ...(options.dataConverter === undefined ? {} : { dataConverter: options.dataConverter }),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({ connection, namespace: 'default', ...(options.dataConverter === undefined ? {} : { dataConverter: options.dataConverter }) });
   return {
     client,
     store,

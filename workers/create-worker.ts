@@ -1,6 +1,7 @@
 /** Builds the AgentCraft worker: the workflows (bundled) and every activity on one task queue. */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerInterceptors, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
 import type { Logger } from '../domain/logger.js';
@@ -40,6 +41,8 @@ export interface CreateWorkerOptions {
   identity?: string;
   /** Extra interceptors (benchmarks time activities with one). */
   interceptors?: WorkerInterceptors;
+  /** The payload codec when encryption is configured (see `encryptionDataConverter`); default: none. */
+  dataConverter?: DataConverter;
 }
 
 export async function createAgentcraftWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -57,5 +60,6 @@ export async function createAgentcraftWorker(options: CreateWorkerOptions): Prom
     shutdownGraceTime: '10 seconds',
     ...(options.identity === undefined ? {} : { identity: options.identity }),
     ...(options.interceptors === undefined ? {} : { interceptors: options.interceptors }),
+    ...(options.dataConverter === undefined ? {} : { dataConverter: options.dataConverter }),
   });
 }

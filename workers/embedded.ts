@@ -8,6 +8,7 @@ import { temporalConnectionOptions } from '../api/temporal-connection.js';
 import { startApiServer } from '../api/server.js';
 import { loadConfiguration, type Configuration } from '../domain/config.js';
 import { createLogger, type Logger } from '../domain/logger.js';
+import { encryptionDataConverter } from '../domain/payload-codec.js';
 import { createAgentcraftWorker } from './create-worker.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { installTemporalRuntime } from './runtime.js';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   await seedKnowledgeIfEnabled(configuration, services.store, logger);
   const connectionOptions = await temporalConnectionOptions({ ...configuration.temporal, address: temporal.address });
   const workerConnection = await NativeConnection.connect(connectionOptions);
+  const dataConverter = encryptionDataConverter(configuration.codec.keys);
   const worker = await createAgentcraftWorker({
     connection: workerConnection,
     namespace: configuration.temporal.namespace,
@@ -46,11 +48,12 @@ async function main(): Promise<void> {
     dependencies: { ...activityDependencies(services, configuration, logger), metrics: workerMetrics.turnMetrics },
     logger,
     concurrency: configuration.workerConcurrency,
+    dataConverter,
   });
   const clientConnection = await Connection.connect(connectionOptions);
   // The embedded dev server registers them with its flags; an external cluster may not have them yet.
   if (temporal.devServer === undefined) await ensureSearchAttributes(clientConnection, configuration.temporal.namespace, logger);
-  const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace });
+  const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace, dataConverter });
   await ensureRetrainSchedules({ client, taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
   const running = worker.run();
   const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, models: services.models, extraMetrics: [workerMetrics.registry, ...(services.models.metricsRegistry === null ? [] : [services.models.metricsRegistry])], configuration, logger, port: configuration.port, host: configuration.host });

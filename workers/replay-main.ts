@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporalConnectionOptions } from '../api/temporal-connection.js';
 import { loadConfiguration } from '../domain/config.js';
 import { createLogger } from '../domain/logger.js';
+import { encryptionDataConverter } from '../domain/payload-codec.js';
 import { parseHistory, replayFromServer, replayHistory, type ReplayOutcome } from './replay.js';
 
 async function main(): Promise<number> {
@@ -18,14 +19,15 @@ async function main(): Promise<number> {
   }
   const configuration = loadConfiguration();
   const logger = createLogger({ level: 'warn', name: 'replay' });
+  const dataConverter = encryptionDataConverter(configuration.codec.keys);
   let outcome: ReplayOutcome;
   if (first === '--file') {
     if (second === undefined) throw new Error('--file needs a path');
-    outcome = await replayHistory(parseHistory(JSON.parse(await readFile(second, 'utf8'))), second, logger);
+    outcome = await replayHistory(parseHistory(JSON.parse(await readFile(second, 'utf8'))), second, logger, dataConverter);
   } else {
     const connection = await Connection.connect(await temporalConnectionOptions(configuration.temporal));
     try {
-      outcome = await replayFromServer(new Client({ connection, namespace: configuration.temporal.namespace }), first, second, logger);
+      outcome = await replayFromServer(new Client({ connection, namespace: configuration.temporal.namespace }), first, second, logger, dataConverter);
     } finally {
       await connection.close();
     }

@@ -7,6 +7,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { temporalConnectionOptions } from '../api/temporal-connection.js';
 import { loadConfiguration } from '../domain/config.js';
 import { createLogger } from '../domain/logger.js';
+import { encryptionDataConverter } from '../domain/payload-codec.js';
 import { createAgentcraftWorker } from './create-worker.js';
 import { installTemporalRuntime } from './runtime.js';
 import { ensureRetrainSchedules } from './retrain-schedule.js';
@@ -36,9 +37,10 @@ async function main(): Promise<void> {
         });
   await seedKnowledgeIfEnabled(configuration, services.store, logger);
   const connectionOptions = await temporalConnectionOptions(configuration.temporal);
+  const dataConverter = encryptionDataConverter(configuration.codec.keys);
   const clientConnection = await Connection.connect(connectionOptions);
   await ensureSearchAttributes(clientConnection, configuration.temporal.namespace, logger);
-  await ensureRetrainSchedules({ client: new Client({ connection: clientConnection, namespace: configuration.temporal.namespace }), taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
+  await ensureRetrainSchedules({ client: new Client({ connection: clientConnection, namespace: configuration.temporal.namespace, dataConverter }), taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
   await clientConnection.close();
   const connection = await NativeConnection.connect(connectionOptions);
   const worker = await createAgentcraftWorker({
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     dependencies: { ...activityDependencies(services, configuration, logger), ...(metrics === undefined ? {} : { metrics: metrics.turnMetrics }) },
     logger,
     concurrency: configuration.workerConcurrency,
+    dataConverter,
   });
   current.worker = worker;
   logger.info({ taskQueue: configuration.temporal.taskQueue, address: configuration.temporal.address }, 'worker running');
