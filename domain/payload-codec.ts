@@ -6,7 +6,10 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: Node's ESM loader only sees its default export (named imports work under vitest, not node).
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 
 /** Metadata `encoding` of an encrypted payload (the same name as Temporal's samples and other SDKs). */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

@@ -4,7 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Payload } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: Node's ESM loader only sees its default export (named imports work under vitest, not node).
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptionDataConverter, type CodecKey } from '../../domain/payload-codec.js';
 import { startTestPipeline, testLogger, type TestPipeline } from '../../test-support/pipeline.js';
