@@ -12,6 +12,7 @@ import { createStore } from '../activities/persistence/kysely-store.js';
 import { loadConfiguration } from '../domain/config.js';
 import { encryptionDataConverter } from '../domain/payload-codec.js';
 import { createModelSetup } from '../workers/model-setup.js';
+import { setupTelemetry, tracedRequestListener } from '../workers/telemetry.js';
 import { createLogger } from '../domain/logger.js';
 import { createApp, type ApiDependencies } from './app.js';
 import { connectTemporalClient } from './temporal-connection.js';
@@ -35,7 +36,8 @@ export interface RunningApiServer {
 export async function startApiServer(options: StartApiServerOptions): Promise<RunningApiServer> {
   const { port, host = '127.0.0.1', shutdownTimeoutMs = 10_000, ...dependencies } = options;
   const api = createApp(dependencies);
-  const server = http.createServer(api.app);
+  // A server span per request (a no-op unless tracing is configured); Temporal calls inside become its children.
+  const server = http.createServer(tracedRequestListener(api.app));
   // Slightly above common load-balancer idle timeouts, so the balancer closes idle sockets first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -68,6 +70,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
 async function main(): Promise<void> {
   const configuration = loadConfiguration();
   const logger = createLogger({ level: configuration.logLevel, name: 'agentcraft-api' });
+  const telemetry = setupTelemetry({ defaultServiceName: 'agentcraft-api' });
   // Standalone, the API shares nothing in-process with the workers: say so when that will not work.
   if (configuration.redisUrl === undefined) {
     logger.warn('REDIS_URL is not set: the in-process event log only sees events of workers in this process (use npm start)');
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
   if (configuration.databaseUrl === undefined) {
     logger.warn('DATABASE_URL is not set: PGlite is single-process, so a separate worker cannot share it (use npm start)');
   }
-  const temporal = await connectTemporalClient(configuration.temporal, encryptionDataConverter(configuration.codec.keys));
+  const temporal = await connectTemporalClient(configuration.temporal, encryptionDataConverter(configuration.codec.keys), telemetry.clientInterceptors.workflow);
   const store = createStore({
     databaseUrl: configuration.databaseUrl,
     pgliteDirectory: path.join(configuration.dataDirectory, 'pglite'),
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
     }, 20_000).unref();
     running
       .close()
-      .then(() => Promise.allSettled([store.close(), eventLog.close(), temporal.connection.close()]))
+      .then(() => Promise.allSettled([store.close(), eventLog.close(), temporal.connection.close(), telemetry.shutdown()]))
       .then((results) => {
         for (const result of results) if (result.status === 'rejected') logger.warn({ err: result.reason }, 'closing a dependency failed');
         logger.info('stopped');

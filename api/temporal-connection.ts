@@ -3,7 +3,7 @@
  * when a client certificate is configured, API key (with TLS) for Temporal Cloud.
  */
 import { readFile } from 'node:fs/promises';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Configuration } from '../domain/config.js';
 
@@ -44,9 +44,19 @@ export async function temporalConnectionOptions(configuration: TemporalConnectio
 
 /**
  * Connects (verifying reachability) and returns the client; close `client.connection` when done.
- * `dataConverter` carries the payload codec when encryption is configured.
+ * `dataConverter` carries the payload codec when encryption is configured; `workflowInterceptors` the tracing
+ * interceptor (`setupTelemetry().clientInterceptors`).
  */
-export async function connectTemporalClient(configuration: TemporalConnectionConfiguration, dataConverter?: DataConverter): Promise<Client> {
+export async function connectTemporalClient(
+  configuration: TemporalConnectionConfiguration,
+  dataConverter?: DataConverter,
+  workflowInterceptors?: WorkflowClientInterceptor[],
+): Promise<Client> {
   const connection = await Connection.connect(await temporalConnectionOptions(configuration));
-  return new Client({ connection, namespace: configuration.namespace, ...(dataConverter === undefined ? {} : { dataConverter }) });
+  return new Client({
+    connection,
+    namespace: configuration.namespace,
+    ...(dataConverter === undefined ? {} : { dataConverter }),
+    ...(workflowInterceptors === undefined ? {} : { interceptors: { workflow: workflowInterceptors } }),
+  });
 }

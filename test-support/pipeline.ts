@@ -16,8 +16,9 @@ import type { Store } from '../activities/persistence/store.js';
 import { seedDemoKnowledge } from '../activities/retrieval/seed-demo-knowledge.js';
 import { AGENT_CATALOG } from '../activities/agents/catalog.js';
 import { DEFAULT_TENANT_ID } from '../domain/constants.js';
-import { createLogger } from '../domain/logger.js';
+import { createLogger, type Logger } from '../domain/logger.js';
 import { createAgentcraftWorker } from '../workers/create-worker.js';
+import type { Telemetry } from '../workers/telemetry.js';
 import { testTemporalAddress } from './temporal.js';
 
 export interface TestPipelineOptions {
@@ -30,6 +31,10 @@ export interface TestPipelineOptions {
   /** Defaults to the dev server of the vitest global setup. */
   temporalAddress?: string;
   interceptors?: WorkerInterceptors;
+  /** The activities' logger; default `testLogger`. */
+  logger?: Logger;
+  /** Tracing for the worker and `client` (`setupTelemetry`); default: none. */
+  telemetry?: Telemetry;
   /** Reuse a task queue (a "restarted" worker picks up where an earlier one stopped); random by default. */
   taskQueue?: string;
   /** Given to the worker and `client` (the payload codec in encryption tests). */
@@ -60,7 +65,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
     store,
     eventLog,
     chatModel: options.chatModel ?? new OfflineChatModel({ latencyMs: 0 }),
-    logger: testLogger,
+    logger: options.logger ?? testLogger,
     settings: { qaMinConfidence: 0.2, reviewTimeoutMs: 60_000, modelCallsAsLocalActivities: false, ...options.settings },
   };
   const address = options.temporalAddress ?? testTemporalAddress();
@@ -73,10 +78,16 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
     logger: testLogger,
     ...(options.interceptors === undefined ? {} : { interceptors: options.interceptors }),
     ...(options.dataConverter === undefined ? {} : { dataConverter: options.dataConverter }),
+    ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default', ...(options.dataConverter === undefined ? {} : { dataConverter: options.dataConverter }) });
+  const client = new Client({
+    connection,
+    namespace: 'default',
+    ...(options.dataConverter === undefined ? {} : { dataConverter: options.dataConverter }),
+    ...(options.telemetry === undefined ? {} : { interceptors: options.telemetry.clientInterceptors }),
+  });
   return {
     client,
     store,

@@ -5,10 +5,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from './create-worker.js';
+import { WORKFLOW_BUNDLE_OPTIONS } from './create-worker.js';
 
 const outputDirectory = path.resolve('dist');
-const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+const { code } = await bundleWorkflowCode(WORKFLOW_BUNDLE_OPTIONS);
 await mkdir(outputDirectory, { recursive: true });
 await writeFile(path.join(outputDirectory, 'workflow-bundle.js'), code);
 console.log(`workflow bundle: ${(code.length / 1024).toFixed(0)} KiB → dist/workflow-bundle.js`);

@@ -5,11 +5,15 @@ import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerInterceptors, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
 import type { Logger } from '../domain/logger.js';
+import { noTracingSinks, tracedChatModel, WORKFLOW_INTERCEPTOR_MODULES, type Telemetry } from './telemetry.js';
 
 /** Absolute path of the workflows barrel the worker bundles. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** The bundle `npm run build` writes beside the compiled code (`dist/workflow-bundle.js`). */
 const PREBUILT_BUNDLE_PATH = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
+
+/** What `bundleWorkflowCode` is given here and by `npm run bundle:workflows` (the tracing interceptors included). */
+export const WORKFLOW_BUNDLE_OPTIONS = { workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES };
 
 let cachedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -20,7 +24,7 @@ let cachedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(logger?: Logger): Promise<WorkflowBundleWithSourceMap> {
   cachedBundle ??= import.meta.url.endsWith('.js')
     ? readFile(PREBUILT_BUNDLE_PATH, 'utf8').then((code) => ({ code, sourceMap: '' }))
-    : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...(logger === undefined ? {} : { logger: bundlerLogger(logger) }) });
+    : bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, ...(logger === undefined ? {} : { logger: bundlerLogger(logger) }) });
   return cachedBundle;
 }
 
@@ -41,25 +45,37 @@ export interface CreateWorkerOptions {
   identity?: string;
   /** Extra interceptors (benchmarks time activities with one). */
   interceptors?: WorkerInterceptors;
+  /** Tracing interceptors and the workflow span sink (see `setupTelemetry`); default: none. */
+  telemetry?: Pick<Telemetry, 'workerInterceptors' | 'workerSinks'>;
   /** The payload codec when encryption is configured (see `encryptionDataConverter`); default: none. */
   dataConverter?: DataConverter;
 }
 
 export async function createAgentcraftWorker(options: CreateWorkerOptions): Promise<Worker> {
   const concurrency = options.concurrency ?? 100;
+  const { telemetry } = options;
+  const interceptors = mergeInterceptors(telemetry?.workerInterceptors, options.interceptors);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(options.logger),
-    activities: createActivities(options.dependencies),
+    activities: createActivities(telemetry === undefined ? options.dependencies : { ...options.dependencies, chatModel: tracedChatModel(options.dependencies.chatModel) }),
     maxConcurrentActivityTaskExecutions: concurrency,
     maxConcurrentLocalActivityExecutions: concurrency,
     maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(concurrency, 40)),
     maxCachedWorkflows: 1000,
     shutdownGraceTime: '10 seconds',
     ...(options.identity === undefined ? {} : { identity: options.identity }),
-    ...(options.interceptors === undefined ? {} : { interceptors: options.interceptors }),
+    ...(interceptors === undefined ? {} : { interceptors }),
+    // The bundled workflow interceptors export through this sink; a no-op one when tracing is off.
+    sinks: telemetry?.workerSinks ?? noTracingSinks(),
     ...(options.dataConverter === undefined ? {} : { dataConverter: options.dataConverter }),
   });
+}
+
+/** Tracing first, so its activity span wraps the other interceptors (e.g. the benchmark's timer). */
+function mergeInterceptors(first: WorkerInterceptors | undefined, second: WorkerInterceptors | undefined): WorkerInterceptors | undefined {
+  if (first === undefined || second === undefined) return first ?? second;
+  return { ...second, activity: [...(first.activity ?? []), ...(second.activity ?? [])] };
 }

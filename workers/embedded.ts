@@ -12,6 +12,7 @@ import { encryptionDataConverter } from '../domain/payload-codec.js';
 import { createAgentcraftWorker } from './create-worker.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { installTemporalRuntime } from './runtime.js';
+import { setupTelemetry } from './telemetry.js';
 import { ensureRetrainSchedules } from './retrain-schedule.js';
 import { createWorkerMetrics } from './worker-http.js';
 import { activityDependencies, ensureSearchAttributes, openServices, seedKnowledgeIfEnabled } from './services.js';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const configuration = loadConfiguration();
   const logger = createLogger({ level: configuration.logLevel, name: 'agentcraft' });
+  const telemetry = setupTelemetry({ defaultServiceName: 'agentcraft' });
   installTemporalRuntime(logger);
   const temporal = await startTemporal(configuration, logger);
   const services = await openServices(configuration, logger);
@@ -49,11 +51,12 @@ async function main(): Promise<void> {
     logger,
     concurrency: configuration.workerConcurrency,
     dataConverter,
+    telemetry,
   });
   const clientConnection = await Connection.connect(connectionOptions);
   // The embedded dev server registers them with its flags; an external cluster may not have them yet.
   if (temporal.devServer === undefined) await ensureSearchAttributes(clientConnection, configuration.temporal.namespace, logger);
-  const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace, dataConverter });
+  const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace, dataConverter, interceptors: telemetry.clientInterceptors });
   await ensureRetrainSchedules({ client, taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
   const running = worker.run();
   const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, models: services.models, extraMetrics: [workerMetrics.registry, ...(services.models.metricsRegistry === null ? [] : [services.models.metricsRegistry])], configuration, logger, port: configuration.port, host: configuration.host });
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
   await workerConnection.close();
   await services.close();
   await temporal.devServer?.stop();
+  await telemetry.shutdown();
   logger.info('AgentCraft stopped');
 }
 

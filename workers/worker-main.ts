@@ -10,6 +10,7 @@ import { createLogger } from '../domain/logger.js';
 import { encryptionDataConverter } from '../domain/payload-codec.js';
 import { createAgentcraftWorker } from './create-worker.js';
 import { installTemporalRuntime } from './runtime.js';
+import { setupTelemetry } from './telemetry.js';
 import { ensureRetrainSchedules } from './retrain-schedule.js';
 import { activityDependencies, ensureSearchAttributes, openServices, seedKnowledgeIfEnabled } from './services.js';
 import { createWorkerMetrics, startWorkerHttpServer, workerReadiness, type WorkerHttpServer } from './worker-http.js';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   if (configuration.databaseUrl === undefined || configuration.redisUrl === undefined) {
     logger.warn('DATABASE_URL or REDIS_URL is unset: a separate API process will not see this worker\'s data or events (use `npm start` for the all-in-one mode)');
   }
+  const telemetry = setupTelemetry({ defaultServiceName: 'agentcraft-worker' });
   installTemporalRuntime(logger, { ...(configuration.sdkMetricsAddress === undefined ? {} : { sdkMetricsAddress: configuration.sdkMetricsAddress }) });
   const services = await openServices(configuration, logger);
   const metrics = configuration.workerHttpPort === undefined ? undefined : createWorkerMetrics();
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   const dataConverter = encryptionDataConverter(configuration.codec.keys);
   const clientConnection = await Connection.connect(connectionOptions);
   await ensureSearchAttributes(clientConnection, configuration.temporal.namespace, logger);
-  await ensureRetrainSchedules({ client: new Client({ connection: clientConnection, namespace: configuration.temporal.namespace, dataConverter }), taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
+  await ensureRetrainSchedules({ client: new Client({ connection: clientConnection, namespace: configuration.temporal.namespace, dataConverter, interceptors: telemetry.clientInterceptors }), taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
   await clientConnection.close();
   const connection = await NativeConnection.connect(connectionOptions);
   const worker = await createAgentcraftWorker({
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     logger,
     concurrency: configuration.workerConcurrency,
     dataConverter,
+    telemetry,
   });
   current.worker = worker;
   logger.info({ taskQueue: configuration.temporal.taskQueue, address: configuration.temporal.address }, 'worker running');
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
   await http?.close();
   await connection.close();
   await services.close();
+  await telemetry.shutdown();
   logger.info('worker stopped');
 }
 

@@ -55,7 +55,26 @@ function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
     return payloadsIn((value.details as Record<string, unknown> | null)?.result, found);
   }
   if ('data' in value && value.data instanceof Uint8Array && 'metadata' in value) found.push(value as Payload);
-  for (const [key, child] of Object.entries(value)) if (key !== 'searchAttributes') payloadsIn(child, found);
+  for (const [key, child] of Object.entries(value)) {
+    // Search attributes are never encoded (Temporal indexes them); the tracing header carries only a W3C
+    // trace context (ids, no conversation text) and is checked separately below.
+    if (key === 'searchAttributes' || key === TRACER_HEADER) continue;
+    payloadsIn(child, found);
+  }
+  return found;
+}
+
+/** The OpenTelemetry interceptors' header: trace context only. */
+const TRACER_HEADER = '_tracer-data';
+
+/** Every tracing header in a history, decoded. */
+function tracerHeadersIn(value: unknown, found: unknown[] = []): unknown[] {
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return found;
+  for (const [key, child] of Object.entries(value)) {
+    const data = key === TRACER_HEADER && typeof child === 'object' && child !== null ? (child as { data?: unknown }).data : undefined;
+    if (data instanceof Uint8Array) found.push(JSON.parse(Buffer.from(data).toString('utf8')) as unknown);
+    else tracerHeadersIn(child, found);
+  }
   return found;
 }
 
@@ -102,6 +121,8 @@ describe('payload encryption with a real worker', () => {
       expect(bytes.includes(Buffer.from('Zanzibar')), workflowId).toBe(false);
       const payloads = payloadsIn(history.events);
       expect(payloads.length).toBeGreaterThan(0);
+      // Unencoded, by the SDK's design: the tracing header, which holds nothing but W3C trace-context fields.
+      for (const header of tracerHeadersIn(history.events)) expect(Object.keys(header as object).every((key) => key === 'traceparent' || key === 'tracestate')).toBe(true);
       for (const payload of payloads) expect(Buffer.from(payload.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
     }
     // The client with the codec still reads the conversation.
