@@ -5,40 +5,23 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reviewerFeedId } from '../domain/constants.js';
 import type { ConversationEvent, TurnResult } from '../domain/types.js';
-import { startTestPipeline, testLogger, type TestPipeline } from '../test-support/pipeline.js';
+import { startApiHarness, type ApiHarness } from '../test-support/api-harness.js';
+import type { TestPipeline } from '../test-support/pipeline.js';
 import { HANDOVER_ANSWER } from '../workflows/turn-helpers.js';
-import { startApiServer, type RunningApiServer } from './server.js';
 
+let harness: ApiHarness;
 let pipeline: TestPipeline;
-let api: RunningApiServer;
-let baseUrl: string;
 
 beforeAll(async () => {
-  pipeline = await startTestPipeline({ settings: { reviewTimeoutMs: 10 * 60_000, review: { remindAfterMs: 5 * 60_000 } } });
-  api = await startApiServer({
-    temporal: pipeline.client,
-    store: pipeline.store,
-    eventLog: pipeline.eventLog,
-    configuration: { temporal: { taskQueue: pipeline.taskQueue, namespace: 'default' }, waitTimeoutMs: 30_000 },
-    logger: testLogger,
-    port: 0,
-  });
-  baseUrl = `http://127.0.0.1:${api.port}`;
+  harness = await startApiHarness({ pipeline: { settings: { reviewTimeoutMs: 10 * 60_000, review: { remindAfterMs: 5 * 60_000 } } } });
+  pipeline = harness.pipeline;
 });
 
 afterAll(async () => {
-  await api?.close();
-  await pipeline?.close();
+  await harness?.close();
 });
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const call = (method: string, path: string, body?: unknown) => harness.call(method, path, body);
 
 async function waitForEvent(conversationId: string, type: string, matches: (event: ConversationEvent) => boolean = () => true): Promise<ConversationEvent> {
   let found: ConversationEvent | undefined;

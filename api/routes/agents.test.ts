@@ -7,41 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentDefinition } from '../../activities/agents/agent-definition.js';
 import type { AgentRecord } from '../../activities/persistence/store.js';
 import type { AgentChoice } from '../../domain/types.js';
-import { startTestPipeline, testLogger, type TestPipeline } from '../../test-support/pipeline.js';
-import { startApiServer, type RunningApiServer } from '../server.js';
+import { startApiHarness, type ApiHarness } from '../../test-support/api-harness.js';
+import type { TestPipeline } from '../../test-support/pipeline.js';
 
+let harness: ApiHarness;
 let pipeline: TestPipeline;
-let api: RunningApiServer;
-let baseUrl: string;
 
 beforeAll(async () => {
-  pipeline = await startTestPipeline();
-  api = await startApiServer({
-    temporal: pipeline.client,
-    store: pipeline.store,
-    eventLog: pipeline.eventLog,
-    configuration: { temporal: { taskQueue: pipeline.taskQueue, namespace: 'default' }, waitTimeoutMs: 30_000 },
-    logger: testLogger,
-    port: 0,
-  });
-  baseUrl = `http://127.0.0.1:${api.port}`;
+  harness = await startApiHarness();
+  pipeline = harness.pipeline;
 });
 
 afterAll(async () => {
-  await api?.close();
-  await pipeline?.close();
+  await harness?.close();
 });
 
-type Body = Record<string, unknown> & { error?: { code: string; message: string } };
-
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Body };
-}
+const call = (method: string, path: string, body?: unknown) => harness.call(method, path, body);
 
 async function definitionOf(id: string): Promise<AgentDefinition> {
   return ((await call('GET', `/api/agents/${id}`)).body as unknown as AgentRecord).definition;
