@@ -40,7 +40,7 @@ import {
 } from './messages.js';
 import { agentsUsedKey, conversationStatusKey, customerIdKey, escalatedKey, tenantIdKey } from '../domain/search-attributes.js';
 import { local } from './activity-options.js';
-import { errorMessage } from './turn-helpers.js';
+import { errorMessage, reviewDecisionProblem } from './turn-helpers.js';
 import { turnWorkflow } from './turn.workflow.js';
 
 const DEFAULT_MAX_TURNS_PER_RUN = 100;
@@ -83,7 +83,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       log.warn('review decision for no pending escalation ignored', { escalationId: decision.escalationId });
       return;
     }
-    if (FINAL_REVIEW_ACTIONS.includes(decision.action)) {
+    if (FINAL_REVIEW_ACTIONS.includes(decision.action) && reviewDecisionProblem(decision) === null) {
       if (pending.decidedBy !== undefined) {
         log.warn('second review decision ignored; the first one won', { escalationId: decision.escalationId, decidedBy: pending.decidedBy, reviewer: decision.reviewer });
         return;

@@ -138,3 +138,12 @@ export function refusalDraft(failureType: string, reason: string): SynthesizedAn
     humanRequests: [{ agentId: 'router', reason }],
   };
 }
+
+/** Why a review decision cannot be applied (unknown action, reassign without assignee, edit without text), or null. */
+export function reviewDecisionProblem(decision: ReviewDecision): string | null {
+  if (!['approve', 'edit', 'reject', 'reassign'].includes(decision.action)) return 'action must be approve, edit, reject or reassign';
+  if (typeof decision.reviewer !== 'string' || decision.reviewer.trim() === '') return 'reviewer is required';
+  if (decision.action === 'reassign' && (typeof decision.assignee !== 'string' || decision.assignee.trim() === '')) return 'a reassignment needs an assignee';
+  if (decision.action === 'edit' && (typeof decision.answer !== 'string' || decision.answer.trim() === '')) return "an edit needs the reviewer's answer";
+  return null;
+}

@@ -7,7 +7,7 @@ import { FAILED_TURN_ANSWER } from '../activities/turn/turn-lifecycle.js';
 import { conversationWorkflowId } from '../domain/constants.js';
 import type { ConversationEvent, TurnResult } from '../domain/types.js';
 import { startTestPipeline, type TestPipeline, type TestPipelineOptions } from '../test-support/pipeline.js';
-import { getTurnState, reviewDecision, sendMessage, submitReviewDecision } from './messages.js';
+import { getTurnState, reviewDecision, sendMessage, submitReviewDecision, type ReviewDecision } from './messages.js';
 import { REVIEW_TIMEOUT_ANSWER } from './turn-helpers.js';
 
 let pipeline: TestPipeline | undefined;
@@ -131,6 +131,17 @@ describe('turnWorkflow', () => {
       .catch((error: unknown) => error);
     expect(wrong).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(((wrong as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('NotFound');
+
+    // Signals skip the update's validator: malformed ones (a typo in the action, an edit without text, a
+    // reassignment without assignee) are ignored, and the review still waits for a real decision.
+    const malformed = [
+      { escalationId, action: 'approved', reviewer: 'ana' },
+      { escalationId, action: 'edit', reviewer: 'ana' },
+      { escalationId, action: 'reassign', reviewer: 'ana' },
+    ] as unknown as ReviewDecision[];
+    for (const signal of malformed) await turn.handle.signal(reviewDecision, signal);
+    expect((await active.client.workflow.getHandle(turn.turnWorkflowId).query(getTurnState)).status).toBe('awaiting_review');
+    expect((await active.store.getEscalation(escalationId))?.status).toBe('pending');
 
     await turn.handle.signal(reviewDecision, { escalationId, action: 'approve', reviewer: 'ana' });
     const finished = await waitForEvent(active, turn.conversationId, 'turn-finished');

@@ -21,6 +21,7 @@ import {
   initialTurnState,
   modelRefusalOf,
   outOfScopeResult,
+  reviewDecisionProblem,
   refusalDraft,
   turnAgentsOf,
 } from './turn-helpers.js';
@@ -44,6 +45,12 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   setHandler(getTurnState, () => state);
   setHandler(reviewDecision, (received) => {
     if (received.escalationId !== state.escalationId) return;
+    // Signals skip the update's validator (operators type them): a malformed one must not decide the review.
+    const problem = reviewDecisionProblem(received);
+    if (problem !== null) {
+      log.warn('review decision ignored', { escalationId: received.escalationId, action: String(received.action), problem });
+      return;
+    }
     if (received.action === 'reassign') {
       decisions.push(received);
       return;
