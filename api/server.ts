@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     }, 20_000).unref();
     running
       .close()
-      .then(() => Promise.allSettled([store.close(), eventLog.close(), temporal.connection.close(), telemetry.shutdown()]))
+      .then(() => Promise.allSettled([store.close(), eventLog.close(), temporal.connection.close(), models.close(), telemetry.shutdown()]))
       .then((results) => {
         for (const result of results) if (result.status === 'rejected') logger.warn({ err: result.reason }, 'closing a dependency failed');
         logger.info('stopped');
