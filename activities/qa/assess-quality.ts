@@ -43,10 +43,19 @@ export interface QualityAssessment extends QaResult {
   quarantined: { passageId: string; reasons: string[] }[];
 }
 
+/**
+ * The QA stage makes up to two model calls in one activity; the router's ledger keys spend by call id, so each
+ * gets its own (one shared id would leave the second call unbilled).
+ */
+function forCall(callOptions: CallOptions | undefined, call: string): CallOptions | undefined {
+  const context = callOptions?.context;
+  return context === undefined ? callOptions : { ...callOptions, context: { ...context, callId: `${context.callId}/${call}` } };
+}
+
 async function quarantineOf(input: QualityInput, context: QualityContext): Promise<{ quarantined: QuarantinedPassage[]; modelError: string | null }> {
   const byId = new Map([...(input.passages ?? []), ...input.sources].map((passage) => [passage.id, passage]));
   const passages = [...byId.values()];
-  if (isJudgeModel(context.model)) return quarantinePassagesWithModel(passages, context.model, context.callOptions);
+  if (isJudgeModel(context.model)) return quarantinePassagesWithModel(passages, context.model, forCall(context.callOptions, 'injection'));
   return { quarantined: quarantinePassages(passages).quarantined, modelError: null };
 }
 
@@ -113,7 +122,7 @@ export async function assessQuality(input: QualityInput, context: QualityContext
   const minConfidence = policy.minConfidence ?? context.minConfidence;
   const { quarantined, modelError } = await quarantineOf(input, context);
   const quarantinedIds = new Set(quarantined.map((entry) => entry.passage.id));
-  const grounding = await checkGrounding(input.draft, input.sources, { ...policy.grounding, judge: context.model, quarantinedIds, callOptions: context.callOptions });
+  const grounding = await checkGrounding(input.draft, input.sources, { ...policy.grounding, judge: context.model, quarantinedIds, callOptions: forCall(context.callOptions, 'grounding') });
   grounding.check.evidence = grounding.check.evidence?.map((item) => ({ ...item, ...(item.excerpt === undefined ? {} : { excerpt: redactText(item.excerpt) }) }));
   const injection = injectionCheck(input.question, quarantined, new Set(input.draft.citations.map((citation) => citation.passageId)), modelError);
   const pii = piiCheck(grounding.answer, input.sources, policy);

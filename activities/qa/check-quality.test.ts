@@ -6,6 +6,7 @@ import type { ActivityDependencies } from '../dependencies.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
 import { OfflineChatModel } from '../llm/offline-model.js';
 import { createStore, type KyselyStore } from '../persistence/kysely-store.js';
+import { FakeChatModel } from './__fixtures__/fake-chat-model.js';
 import { createQaActivities, type CheckQualityInput, type CheckQualityResult } from './check-quality.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -237,6 +238,17 @@ describe('checkQuality', () => {
       answer: draft,
       reviewTimeoutMs: 1000,
     });
+  });
+
+  it('gives each of its model calls (injection classifier, grounding judge) its own call id for the spend ledger', async () => {
+    const judge = new FakeChatModel([new Error('classifier unavailable'), new Error('judge unavailable')]);
+    const qa = createQaActivities({ store, eventLog, logger, chatModel: judge, settings: { qaMinConfidence: 0.2, reviewTimeoutMs: 1000, modelCallsAsLocalActivities: false } });
+    const turn = await newTurn();
+    const source: Passage = { id: 'api-keys#1', source: 'knowledge', documentId: 'api-keys', title: 'API keys', url: null, text: SNIPPET, score: 1, updatedAt: null, untrusted: false };
+    await qa.checkQuality({ ...turn, tenantId: 'tenant-a', question: 'How do I rotate an API key?', route: routeOf(false), draft: draftOf('Open Settings, then API keys. [1]', [citation(1)]), sources: [source] });
+    const callIds = judge.callOptions.map((options) => options?.context?.callId);
+    expect(callIds).toEqual([expect.stringMatching(/\/injection$/) as string, expect.stringMatching(/\/grounding$/) as string]);
+    expect(judge.callOptions[0]?.context).toMatchObject({ tenantId: 'tenant-a', turnId: turn.turnId, conversationId: turn.conversationId });
   });
 
   it("applies the tenant's configured policy: a tenant that blocks emails gets the blocked message", async () => {

@@ -4,6 +4,7 @@ import type { TurnRef } from '../events/publisher.js';
 import { createStageRecorder } from '../turn/stage-recorder.js';
 import { assessQuality, type QualityInput } from './assess-quality.js';
 import { redactJson } from './redaction.js';
+import { callContextOf } from '../llm/call-context.js';
 
 /**
  * Input of the QA stage. `question`, `route`, `draft` and `sources` are required; the tenant's `policy`
@@ -30,7 +31,8 @@ export function createQaActivities(dependencies: ActivityDependencies) {
     const assessment = await assessQuality(quality, {
       minConfidence: settings.qaMinConfidence,
       model: chatModel,
-      callOptions: { context: { tenantId: tenantId ?? 'default', conversationId, turnId, callId: `${turnId}:qa` } },
+      // Attempt-unique, like every other model call (a Temporal retry is a new call, billed for what it uses).
+      callOptions: { context: callContextOf({ conversationId, turnId, purpose: 'qa', ...(tenantId === undefined ? {} : { tenantId }) }) },
     });
     const { quarantined, ...result } = assessment;
     logger.info({ conversationId, turnId, outcome: result.outcome, reasons: result.reasons, quarantined: quarantined.length }, 'qa checked');
