@@ -1,0 +1,111 @@
+/**
+ * The knowledge API's public shapes (`/api/knowledge/*`), shared by the API, the ingestion workflow and the
+ * web app (which mirrors them). Pure module.
+ */
+import { z } from 'zod';
+
+export const KnowledgeSourceKind = { upload: 'upload', website: 'website', url: 'url' } as const;
+export type KnowledgeSourceKind = (typeof KnowledgeSourceKind)[keyof typeof KnowledgeSourceKind];
+
+const Scope = z.string().regex(/^(knowledge|web):[a-z0-9][a-z0-9.-]*$/, 'a scope looks like knowledge:<topic> or web:<host>');
+
+/** `POST /api/knowledge/sources`. */
+export const CreateKnowledgeSourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('website'),
+    name: z.string().trim().min(1).max(200),
+    startUrl: z.url({ protocol: /^https?$/ }),
+    /** Read `<origin>/sitemap.xml` (and sitemap indexes) for URLs besides following links. */
+    useSitemap: z.boolean().default(true),
+    maxDepth: z.number().int().min(0).max(10).default(2),
+    maxPages: z.number().int().min(1).max(10_000).default(200),
+    /** Only URLs whose path starts with one of these (default: everything under the allowed hosts). */
+    includePaths: z.array(z.string().startsWith('/')).max(50).default([]),
+    excludePaths: z.array(z.string().startsWith('/')).max(50).default([]),
+    /** Hosts the crawl may visit; the start URL's host is always allowed. */
+    allowedHosts: z.array(z.string().min(1)).max(50).default([]),
+    scopes: z.array(Scope).max(50).default([]),
+    /** Re-sync interval (ISO-8601-free: seconds); 0 turns the schedule off. Default one day. */
+    syncIntervalSeconds: z.number().int().min(0).max(90 * 86_400).default(86_400),
+  }),
+  z.object({
+    kind: z.literal('url'),
+    name: z.string().trim().min(1).max(200),
+    url: z.url({ protocol: /^https?$/ }),
+    scopes: z.array(Scope).max(50).default([]),
+    syncIntervalSeconds: z.number().int().min(0).max(90 * 86_400).default(86_400),
+  }),
+  z.object({
+    kind: z.literal('upload'),
+    name: z.string().trim().min(1).max(200),
+    scopes: z.array(Scope).max(50).default([]),
+  }),
+]);
+export type CreateKnowledgeSource = z.infer<typeof CreateKnowledgeSourceSchema>;
+
+export const SyncStatus = { idle: 'idle', syncing: 'syncing', failed: 'failed' } as const;
+export type SyncStatus = (typeof SyncStatus)[keyof typeof SyncStatus];
+
+/** A source as listed by `GET /api/knowledge/sources`. */
+export interface KnowledgeSourceView {
+  id: string;
+  tenantId: string;
+  kind: KnowledgeSourceKind;
+  name: string;
+  /** The kind's settings as created (start URL, limits, hosts…). */
+  settings: Record<string, unknown>;
+  scopes: string[];
+  syncIntervalSeconds: number;
+  status: SyncStatus;
+  lastSyncStartedAt: string | null;
+  lastSyncedAt: string | null;
+  lastError: string | null;
+  documentCount: number;
+  chunkCount: number;
+  /** Not synced within twice its interval (or never): answers from it may be out of date. */
+  stale: boolean;
+  /** Progress of the running sync, when one runs. */
+  progress: IngestionProgress | null;
+  createdAt: string;
+}
+
+/** The ingestion workflow's query state. */
+export interface IngestionProgress {
+  phase: 'discovering' | 'ingesting' | 'finished' | 'failed';
+  discovered: number;
+  processed: number;
+  unchanged: number;
+  updated: number;
+  inserted: number;
+  deleted: number;
+  failed: number;
+  chunksIndexed: number;
+  errors: { url: string; message: string }[];
+}
+
+/** A document as listed by `GET /api/knowledge/documents`. */
+export interface KnowledgeDocumentView {
+  id: string;
+  sourceId: string;
+  title: string;
+  url: string | null;
+  contentHash: string;
+  chunkCount: number;
+  updatedAt: string;
+}
+
+/** One fused search hit with provenance (`GET /api/knowledge/search?q=`). */
+export interface KnowledgeSearchHit {
+  chunkId: string;
+  documentId: string;
+  sourceId: string;
+  title: string;
+  heading: string | null;
+  url: string | null;
+  text: string;
+  updatedAt: string;
+  /** Fused score (reciprocal rank fusion, or the reranker's when one ran). */
+  score: number;
+  /** Score and rank per retriever that found this chunk. */
+  retrievers: { vector?: { score: number; rank: number }; lexical?: { score: number; rank: number } };
+}
