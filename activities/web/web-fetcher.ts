@@ -8,6 +8,11 @@ export interface WebFetchRequest {
   url: string;
   /** Hosts that may be fetched (exact host names; `*.example.com` matches subdomains). Empty: nothing may be. */
   allowedHosts: string[];
+  /**
+   * Accept a cached copy only if fetched at most this many seconds ago (default: the fetcher's cache TTL);
+   * `0` always reads the page afresh, as a knowledge sync must to see changes.
+   */
+  maxAgeSeconds?: number;
   abortSignal?: AbortSignal;
 }
 
@@ -57,6 +62,8 @@ export const WebFetchErrorType = {
   unsupportedContent: 'WebUnsupportedContent',
   httpError: 'WebHttpError',
   network: 'WebNetworkError',
+  /** Not an absolute http(s) URL. */
+  invalidUrl: 'WebInvalidUrl',
 } as const;
 export type WebFetchErrorType = (typeof WebFetchErrorType)[keyof typeof WebFetchErrorType];
 
