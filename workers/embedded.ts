@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const services = await openServices(configuration, logger);
   // Turn, stage and escalation metrics are served on the API's /metrics: one process, one scrape target.
   const workerMetrics = createWorkerMetrics();
-  await seedKnowledgeIfEnabled(configuration, services.store, logger);
+  await seedKnowledgeIfEnabled(configuration, services.store, logger, services.knowledge);
   const connectionOptions = await temporalConnectionOptions({ ...configuration.temporal, address: temporal.address });
   const workerConnection = await NativeConnection.connect(connectionOptions);
   const dataConverter = encryptionDataConverter(configuration.codec.keys);
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace, dataConverter, interceptors: telemetry.clientInterceptors });
   await ensureRetrainSchedules({ client, taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
   const running = worker.run();
-  const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, models: services.models, extraMetrics: [workerMetrics.registry, ...(services.models.metricsRegistry === null ? [] : [services.models.metricsRegistry])], configuration, logger, port: configuration.port, host: configuration.host });
+  const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, models: services.models, knowledge: services.knowledge, extraMetrics: [workerMetrics.registry, ...(services.models.metricsRegistry === null ? [] : [services.models.metricsRegistry])], configuration, logger, port: configuration.port, host: configuration.host });
   logger.info(
     { api: `http://localhost:${api.port}`, temporalWebUi: temporal.uiUrl, temporal: temporal.address, readyInMs: Math.round(performance.now() - started) },
     'AgentCraft is ready',

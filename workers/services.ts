@@ -15,6 +15,8 @@ import type { EventLog } from '../activities/events/event-log.js';
 import type { ChatModel } from '../activities/llm/chat-model.js';
 import { createStore } from '../activities/persistence/kysely-store.js';
 import { createModelSetup, type ModelSetup } from './model-setup.js';
+import { openKnowledgeServices } from './knowledge-setup.js';
+import type { KnowledgeServices } from '../activities/knowledge/knowledge-services.js';
 import { loadTenantQaPolicies } from '../activities/qa/tenant-policies.js';
 import type { Store } from '../activities/persistence/store.js';
 import { seedDemoKnowledge } from '../activities/retrieval/seed-demo-knowledge.js';
@@ -26,6 +28,8 @@ export interface Services {
   chatModel: ChatModel;
   /** The model setup (router or offline); `describe()` feeds `GET /api/models`. */
   models: ModelSetup;
+  /** Vector store, embedding model and web fetcher of the knowledge layer. */
+  knowledge: KnowledgeServices;
   close(): Promise<void>;
 }
 
@@ -42,21 +46,23 @@ export async function openServices(configuration: Configuration, logger: Logger)
   logger.info(agents, 'agent catalog seeded');
   const eventLog = createEventLog({ redisUrl: configuration.redisUrl, logger });
   const models = createModelSetup(configuration, logger);
+  const knowledge = openKnowledgeServices(configuration, logger);
   return {
     store,
     eventLog,
     chatModel: models.chatModel,
     models,
+    knowledge: knowledge.services,
     async close() {
-      await Promise.allSettled([eventLog.close(), store.close(), models.close()]);
+      await Promise.allSettled([eventLog.close(), store.close(), models.close(), knowledge.close()]);
     },
   };
 }
 
-/** Loads the demo help center into the default tenant when enabled (idempotent, by content hash). */
-export async function seedKnowledgeIfEnabled(configuration: Configuration, store: Store, logger: Logger): Promise<void> {
+/** Loads the demo help center into the default tenant when enabled (idempotent, by content hash), vectors included when `knowledge` is given. */
+export async function seedKnowledgeIfEnabled(configuration: Configuration, store: Store, logger: Logger, knowledge?: KnowledgeServices): Promise<void> {
   if (!configuration.seedDemoKnowledge) return;
-  const counts = await seedDemoKnowledge(store, DEFAULT_TENANT_ID);
+  const counts = await seedDemoKnowledge(store, DEFAULT_TENANT_ID, knowledge);
   logger.info(counts, 'demo knowledge base loaded');
 }
 
@@ -81,6 +87,7 @@ export function activityDependencies(services: Services, configuration: Configur
     eventLog: services.eventLog,
     chatModel: services.chatModel,
     logger,
+    knowledge: services.knowledge,
     settings: {
       qaMinConfidence: configuration.qaMinConfidence,
       reviewTimeoutMs: configuration.reviewTimeoutMs,

@@ -34,10 +34,11 @@ async function main(): Promise<void> {
       : await startWorkerHttpServer({
           port: configuration.workerHttpPort,
           registry: metrics.registry,
+          ...(services.models.metricsRegistry === null ? {} : { extraRegistries: [services.models.metricsRegistry] }),
           readiness: workerReadiness({ workerState: () => current.worker?.getState(), store: services.store, eventLog: services.eventLog }),
           logger,
         });
-  await seedKnowledgeIfEnabled(configuration, services.store, logger);
+  await seedKnowledgeIfEnabled(configuration, services.store, logger, services.knowledge);
   const connectionOptions = await temporalConnectionOptions(configuration.temporal);
   const dataConverter = encryptionDataConverter(configuration.codec.keys);
   const clientConnection = await Connection.connect(connectionOptions);

@@ -81,6 +81,10 @@ export interface KnowledgeDocumentTable {
   url: string | null;
   content_hash: string;
   updated_at: Timestamp;
+  /** Agent knowledge scopes (migration 0006, `text[]`), GIN-indexed for `&&` filters. */
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+  /** `provider/modelId/dimensions` of the vectors indexed for it, or null (lexical only). */
+  embedding_model: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A searchable chunk of a document (tenant copied in so the tenant filter applies to chunks directly). */

@@ -9,7 +9,7 @@ import { FailureType } from '../../domain/failure-types.js';
 import type { Database } from './database.js';
 import { toKnowledgeHit, toNumber } from './row-mappers.js';
 import { toOrTsQuery } from './search-query.js';
-import type { KnowledgeDocumentInput, KnowledgeHit } from './store.js';
+import type { KnowledgeDocumentInput, KnowledgeDocumentState, KnowledgeHit, KnowledgeSearchInput } from './store.js';
 
 /** Chunks per INSERT statement: 9 parameters each stays far below PostgreSQL's 65,535-parameter limit. */
 const CHUNK_INSERT_BATCH = 500;
@@ -34,14 +34,15 @@ export async function upsertKnowledgeDocument(
   return db.transaction().execute(async (transaction) => {
     const existing = await transaction
       .selectFrom('knowledge_documents')
-      .select(['tenant_id', 'content_hash'])
+      .select(['tenant_id', 'content_hash', 'embedding_model'])
       .where('id', '=', input.id)
       .forUpdate()
       .executeTakeFirst();
     if (existing !== undefined && existing.tenant_id !== input.tenantId) {
       throw ApplicationFailure.nonRetryable(`Knowledge document ${input.id} belongs to another tenant`, FailureType.InvalidInput);
     }
-    if (existing?.content_hash === input.contentHash) return 'unchanged';
+    const sameModel = input.embeddingModel === undefined || input.embeddingModel === existing?.embedding_model;
+    if (existing?.content_hash === input.contentHash && sameModel) return 'unchanged';
 
     const document = {
       id: input.id,
@@ -51,6 +52,9 @@ export async function upsertKnowledgeDocument(
       url: input.url,
       content_hash: input.contentHash,
       updated_at: input.updatedAt,
+      scopes: sql<string[]>`cast(${[...new Set(input.scopes ?? [])].sort()} as text[])`,
+      // A lexical-only write of changed content leaves no matching vectors: forget the model, so indexing redoes them.
+      embedding_model: input.embeddingModel ?? null,
     };
     await transaction
       .insertInto('knowledge_documents')
@@ -85,23 +89,23 @@ export async function countKnowledgeDocuments(db: Kysely<Database>, tenantId: st
 }
 
 /**
- * Full-text search over one tenant's chunks, best first. Any word of the query may match (OR); the score is
- * `ts_rank_cd` normalised to 0..1 (`rank / (rank + 1)`). The query text only ever travels as a parameter.
+ * Full-text search over one tenant's chunks, best first, optionally only documents carrying one of `scopes` or
+ * belonging to one of `sourceIds` (an empty list matches nothing). Any word of the query may match (OR); the
+ * score is `ts_rank_cd` normalised to 0..1 (`rank / (rank + 1)`). The query text only ever travels as a parameter.
  */
-export async function searchKnowledge(
-  db: Kysely<Database>,
-  input: { tenantId: string; query: string; limit: number },
-): Promise<KnowledgeHit[]> {
+export async function searchKnowledge(db: Kysely<Database>, input: KnowledgeSearchInput): Promise<KnowledgeHit[]> {
   const tsQueryText = toOrTsQuery(input.query);
   const limit = Math.min(Math.floor(input.limit), MAX_SEARCH_LIMIT);
   if (tsQueryText === null || !(limit > 0)) return [];
+  if (input.scopes?.length === 0 || input.sourceIds?.length === 0) return [];
   const tsQuery = sql`to_tsquery('english', cast(${tsQueryText} as text))`;
-  const rows = await db
+  let query = db
     .selectFrom('knowledge_chunks as chunk')
     .innerJoin('knowledge_documents as document', 'document.id', 'chunk.document_id')
     .select([
       'chunk.id',
       'chunk.document_id',
+      'document.source_id',
       'chunk.heading',
       'chunk.text',
       'document.title',
@@ -111,11 +115,35 @@ export async function searchKnowledge(
       sql<number | string>`ts_rank_cd(chunk.search_vector, ${tsQuery}, 32)`.as('score'),
     ])
     .where('chunk.tenant_id', '=', input.tenantId)
-    .where(sql<boolean>`chunk.search_vector @@ ${tsQuery}`)
-    .orderBy('score', 'desc')
-    .orderBy('chunk.document_id')
-    .orderBy('chunk.ordinal')
-    .limit(limit)
-    .execute();
+    .where('document.tenant_id', '=', input.tenantId)
+    .where(sql<boolean>`chunk.search_vector @@ ${tsQuery}`);
+  if (input.scopes !== undefined) query = query.where(sql<boolean>`document.scopes && cast(${input.scopes} as text[])`);
+  if (input.sourceIds !== undefined) query = query.where('document.source_id', 'in', input.sourceIds);
+  const rows = await query.orderBy('score', 'desc').orderBy('chunk.document_id').orderBy('chunk.ordinal').limit(limit).execute();
   return rows.map(toKnowledgeHit);
+}
+
+/** The stored state of one document, looked up by id alone (ids are global; the caller checks the tenant). */
+export async function getKnowledgeDocumentState(db: Kysely<Database>, documentId: string): Promise<KnowledgeDocumentState | null> {
+  const row = await db
+    .selectFrom('knowledge_documents as document')
+    .select(['document.tenant_id', 'document.content_hash', 'document.embedding_model'])
+    .select((expression) =>
+      expression.selectFrom('knowledge_chunks').whereRef('knowledge_chunks.document_id', '=', 'document.id').select((count) => count.fn.countAll<number | string>().as('count')).as('chunk_count'),
+    )
+    .where('document.id', '=', documentId)
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  return { tenantId: row.tenant_id, contentHash: row.content_hash, embeddingModel: row.embedding_model, chunkCount: toNumber(row.chunk_count ?? 0) };
+}
+
+/** Deletes the tenant's documents among `documentIds` (chunks follow by cascade); other tenants' ids are ignored. */
+export async function deleteKnowledgeDocuments(db: Kysely<Database>, input: { tenantId: string; documentIds: string[] }): Promise<number> {
+  if (input.documentIds.length === 0) return 0;
+  const result = await db
+    .deleteFrom('knowledge_documents')
+    .where('tenant_id', '=', input.tenantId)
+    .where('id', 'in', input.documentIds)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

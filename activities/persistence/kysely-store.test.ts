@@ -270,6 +270,7 @@ describe.each(targets)('KyselyStore on $name', (target) => {
     expect(hits[0]).toEqual({
       chunkId: `${tenantId}:security#0`,
       documentId: `${tenantId}:security`,
+      sourceId: 'help-center',
       title: 'Security settings',
       url: 'https://help.example.com/security',
       heading: 'API credentials',

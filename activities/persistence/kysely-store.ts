@@ -12,8 +12,9 @@ import { createDatabase, type Database, type DatabaseOptions } from './database.
 import * as agentQueries from './agent-queries.js';
 import * as analyticsQueries from './analytics-queries.js';
 import * as reviewQueries from './review-queries.js';
-import { countKnowledgeDocuments, searchKnowledge, upsertKnowledgeDocument } from './knowledge-queries.js';
+import * as knowledgeQueries from './knowledge-queries.js';
 import { migrateToLatest } from './migrations/index.js';
+import { createSecurityStore, type SecurityStore } from './security-queries.js';
 import { toConversationRecord, toJson, toMessageRecord, toStageTiming, toTurnRecord, toTurnUpdate, type TurnPatch } from './row-mappers.js';
 import type {
   AgentMetricsRow,
@@ -28,13 +29,17 @@ import type {
   NewEscalation,
   EscalationRecord,
   KnowledgeDocumentInput,
+  KnowledgeDocumentState,
   KnowledgeHit,
+  KnowledgeSearchInput,
   MessageRecord,
   SeedCounts,
   Store,
   TurnRecord,
 } from './store.js';
 import type { AgentDefinition } from '../agents/catalog.js';
+import { KnowledgeSourceStore } from '../knowledge/sources/knowledge-source-store.js';
+import { KyselyWebhookStore, type WebhookStore } from '../webhooks/webhook-store.js';
 import * as routingModels from '../routing/model-store.js';
 import type { NewRoutingModel, StoredRoutingModel } from '../routing/model-store.js';
 import type { ConfirmedTurn } from '../routing/training-data.js';
@@ -67,10 +72,15 @@ async function withParent<T>(kind: string, id: string, write: () => Promise<T>):
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #logger: Logger;
+  #security: SecurityStore | undefined;
+  readonly knowledgeSources: KnowledgeSourceStore;
+  readonly webhooks: WebhookStore;
 
   constructor(db: Kysely<Database>, options: { logger?: Logger } = {}) {
     this.#db = db;
     this.#logger = options.logger ?? createLogger({ name: 'persistence' });
+    this.knowledgeSources = new KnowledgeSourceStore(db);
+    this.webhooks = new KyselyWebhookStore(db);
   }
 
   async migrate(): Promise<void> {
@@ -80,6 +90,11 @@ export class KyselyStore implements Store {
   /** Like `migrate()`, and returns the names of the migrations it ran (empty when the schema was current). */
   applyMigrations(): Promise<string[]> {
     return migrateToLatest(this.#db, this.#logger);
+  }
+
+  /** API keys and paged audit reads, on the same database. */
+  security(): SecurityStore {
+    return (this.#security ??= createSecurityStore(this.#db));
   }
 
   async ping(): Promise<void> {
@@ -215,15 +230,23 @@ export class KyselyStore implements Store {
   }
 
   upsertKnowledgeDocument(input: KnowledgeDocumentInput): Promise<'inserted' | 'updated' | 'unchanged'> {
-    return upsertKnowledgeDocument(this.#db, input);
+    return knowledgeQueries.upsertKnowledgeDocument(this.#db, input);
   }
 
   countKnowledgeDocuments(tenantId: string): Promise<number> {
-    return countKnowledgeDocuments(this.#db, tenantId);
+    return knowledgeQueries.countKnowledgeDocuments(this.#db, tenantId);
   }
 
-  searchKnowledge(input: { tenantId: string; query: string; limit: number }): Promise<KnowledgeHit[]> {
-    return searchKnowledge(this.#db, input);
+  searchKnowledge(input: KnowledgeSearchInput): Promise<KnowledgeHit[]> {
+    return knowledgeQueries.searchKnowledge(this.#db, input);
+  }
+
+  getKnowledgeDocumentState(documentId: string): Promise<KnowledgeDocumentState | null> {
+    return knowledgeQueries.getKnowledgeDocumentState(this.#db, documentId);
+  }
+
+  deleteKnowledgeDocuments(input: { tenantId: string; documentIds: string[] }): Promise<number> {
+    return knowledgeQueries.deleteKnowledgeDocuments(this.#db, input);
   }
 
   createEscalation(input: NewEscalation): Promise<EscalationRecord> {

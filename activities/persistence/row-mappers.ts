@@ -122,6 +122,7 @@ export function toEscalationRecord(row: Selectable<EscalationTable>): Escalation
 
 /** A search row: the chunk's columns plus its document's title, url and update time, and the rank. */
 export type KnowledgeHitRow = Pick<Selectable<KnowledgeChunkTable>, 'id' | 'document_id' | 'heading' | 'text'> & {
+  source_id: string;
   title: string;
   url: string | null;
   updated_at: Date | string;
@@ -133,6 +134,7 @@ export function toKnowledgeHit(row: KnowledgeHitRow): KnowledgeHit {
   return {
     chunkId: row.id,
     documentId: row.document_id,
+    sourceId: row.source_id,
     title: row.title,
     url: row.url,
     heading: row.heading,

@@ -1,4 +1,7 @@
+import type { SecurityStore } from './security-queries.js';
 import type { AgentDefinition } from '../agents/catalog.js';
+import type { KnowledgeSourceStore } from '../knowledge/sources/knowledge-source-store.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
 import type { NewRoutingModel, StoredRoutingModel } from '../routing/model-store.js';
 import type { ConfirmedTurn } from '../routing/training-data.js';
 import type {
@@ -66,11 +69,38 @@ export interface KnowledgeDocumentInput {
   contentHash: string;
   updatedAt: string;
   chunks: { id: string; ordinal: number; heading: string | null; text: string }[];
+  /** Agent knowledge scopes of the document (`knowledge:<topic>`, `web:<host>`); default none. */
+  scopes?: string[];
+  /**
+   * The embedding model its vectors were made with (`provider/modelId/dimensions`), when it was indexed into a
+   * vector store. Absent: a lexical-only write, which keeps whatever model the stored row names.
+   */
+  embeddingModel?: string;
+}
+
+/** What the store knows of one indexed document: enough to decide whether re-indexing may be skipped. */
+export interface KnowledgeDocumentState {
+  tenantId: string;
+  contentHash: string;
+  embeddingModel: string | null;
+  chunkCount: number;
+}
+
+/** Filters of a knowledge search; `tenantId` is mandatory. */
+export interface KnowledgeSearchInput {
+  tenantId: string;
+  query: string;
+  limit: number;
+  /** Only documents carrying at least one of these scopes. */
+  scopes?: string[];
+  /** Only documents of these sources. */
+  sourceIds?: string[];
 }
 
 export interface KnowledgeHit {
   chunkId: string;
   documentId: string;
+  sourceId: string;
   title: string;
   url: string | null;
   heading: string | null;
@@ -221,8 +251,14 @@ export interface AgentMetricsRow {
  * keyed by conversation id, turn id or a derived message id, so activity retries never duplicate rows.
  */
 export interface Store {
+  /** Knowledge sources, uploads, document listings and sync state (`activities/knowledge/sources/`). */
+  readonly knowledgeSources: KnowledgeSourceStore;
+  /** Webhook endpoints, events, deliveries and their attempt log (`activities/webhooks/`). */
+  readonly webhooks: WebhookStore;
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /** API keys and paged audit reads (`security-queries.ts`). */
+  security(): SecurityStore;
   close(): Promise<void>;
 
   ensureConversation(input: {
@@ -259,8 +295,12 @@ export interface Store {
   /** Inserts or replaces a document and its chunks (skips the write when `contentHash` is unchanged). */
   upsertKnowledgeDocument(input: KnowledgeDocumentInput): Promise<'inserted' | 'updated' | 'unchanged'>;
   countKnowledgeDocuments(tenantId: string): Promise<number>;
-  /** Full-text search over chunks of one tenant, best first. */
-  searchKnowledge(input: { tenantId: string; query: string; limit: number }): Promise<KnowledgeHit[]>;
+  /** Full-text search over chunks of one tenant, best first, optionally limited to scopes and sources. */
+  searchKnowledge(input: KnowledgeSearchInput): Promise<KnowledgeHit[]>;
+  /** The stored state of one document (any tenant: document ids are global), or `null`. */
+  getKnowledgeDocumentState(documentId: string): Promise<KnowledgeDocumentState | null>;
+  /** Deletes these documents of the tenant with their chunks; returns how many documents went. */
+  deleteKnowledgeDocuments(input: { tenantId: string; documentIds: string[] }): Promise<number>;
 
   /** Inserts the escalation once (a retried insert returns the stored row). */
   createEscalation(input: NewEscalation): Promise<EscalationRecord>;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../domain/logger.js';
+import { openKnowledgeFixture, type KnowledgeFixture } from '../../test-support/knowledge.js';
 import { countTokens } from '../llm/text.js';
 import { createStore, type KyselyStore } from '../persistence/kysely-store.js';
 import { DEMO_CHUNK_OPTIONS, DEMO_SOURCE_ID, loadDemoKnowledge, seedDemoKnowledge } from './seed-demo-knowledge.js';
@@ -145,5 +146,38 @@ describe('seedDemoKnowledge into a real store (PGlite in memory)', () => {
     await seedDemoKnowledge(store, 'tenant-e');
     const [best] = await store.searchKnowledge({ tenantId: 'tenant-e', query: 'How do I rotate an API key?', limit: 5 });
     expect(best).toMatchObject({ documentId: 'demo:tenant-e:api-keys', heading: 'Rotate an API key' });
+  });
+});
+
+describe('seedDemoKnowledge with knowledge services (PostgreSQL + LanceDB on disk)', () => {
+  let fixture: KnowledgeFixture;
+
+  beforeAll(async () => {
+    fixture = await openKnowledgeFixture();
+  });
+  afterAll(async () => {
+    await fixture?.dispose();
+  });
+
+  it('indexes every article into the vector store with its knowledge:<slug> scope, idempotently', async () => {
+    const services = { vectorStore: fixture.vectorStore, embeddingModel: fixture.embeddingModel };
+    expect(await seedDemoKnowledge(fixture.store, 'tenant-v', services)).toEqual({ inserted: SLUGS.length, updated: 0, unchanged: 0 });
+    const chunks = (await loadDemoKnowledge({ tenantId: 'tenant-v' })).reduce((sum, document) => sum + document.chunks.length, 0);
+    expect(await fixture.vectorStore.count({ tenantId: 'tenant-v' })).toBe(chunks);
+    expect(await fixture.vectorStore.count({ tenantId: 'tenant-v', scopes: ['knowledge:refund-policy'] })).toBeGreaterThan(0);
+    expect(await fixture.vectorStore.count({ tenantId: 'tenant-v', scopes: ['knowledge:no-such-topic'] })).toBe(0);
+    const calls = fixture.embeddingModel.calls;
+    expect(await seedDemoKnowledge(fixture.store, 'tenant-v', services)).toEqual({ inserted: 0, updated: 0, unchanged: SLUGS.length });
+    expect(fixture.embeddingModel.calls).toBe(calls);
+  });
+
+  it('adds vectors to a tenant seeded for lexical search only before, and keeps the lexical copy unchanged afterwards', async () => {
+    expect(await seedDemoKnowledge(fixture.store, 'tenant-w')).toEqual({ inserted: SLUGS.length, updated: 0, unchanged: 0 });
+    expect(await fixture.vectorStore.count({ tenantId: 'tenant-w' })).toBe(0);
+    const services = { vectorStore: fixture.vectorStore, embeddingModel: fixture.embeddingModel };
+    expect(await seedDemoKnowledge(fixture.store, 'tenant-w', services)).toEqual({ inserted: 0, updated: SLUGS.length, unchanged: 0 });
+    expect(await fixture.vectorStore.count({ tenantId: 'tenant-w' })).toBeGreaterThan(SLUGS.length);
+    expect(await seedDemoKnowledge(fixture.store, 'tenant-w')).toEqual({ inserted: 0, updated: 0, unchanged: SLUGS.length });
+    expect(await seedDemoKnowledge(fixture.store, 'tenant-w', services)).toEqual({ inserted: 0, updated: 0, unchanged: SLUGS.length });
   });
 });

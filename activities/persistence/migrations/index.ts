@@ -11,6 +11,10 @@ import * as agentCatalog from './0002-agent-catalog.js';
 import * as modelUsage from './0003-model-usage.js';
 import * as reviewAndAudit from './0004-review-and-audit.js';
 import * as routingModels from './0005-routing-models.js';
+import * as knowledgeScopes from './0006-knowledge-scopes.js';
+import * as knowledgeSources from './0007-knowledge-sources.js';
+import * as auth from './0008-auth.js';
+import * as webhooks from './0009-webhooks.js';
 
 /** Every migration by name, oldest first. */
 export const migrations: Record<string, Migration> = {
@@ -19,6 +23,10 @@ export const migrations: Record<string, Migration> = {
   '0003-model-usage': modelUsage,
   '0004-review-and-audit': reviewAndAudit,
   '0005-routing-models': routingModels,
+  '0006-knowledge-scopes': knowledgeScopes,
+  '0007-knowledge-sources': knowledgeSources,
+  '0008-auth': auth,
+  '0009-webhooks': webhooks,
 };
 
 /** Hands kysely's `Migrator` the statically imported migrations. */
