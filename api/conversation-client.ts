@@ -13,7 +13,7 @@ import {
   isGrpcServiceError,
   type Client,
 } from '@temporalio/client';
-import { DEFAULT_TENANT_ID, conversationWorkflowId } from '../domain/constants.js';
+import { conversationWorkflowId } from '../domain/constants.js';
 import { initialConversationSearchAttributes } from '../domain/search-attributes.js';
 import { FailureType } from '../domain/failure-types.js';
 import {
@@ -34,6 +34,8 @@ export interface SendChatMessageInput {
   conversationId: string;
   /** True when the API generated the id: the message starts the conversation (update-with-start). */
   isNew: boolean;
+  /** The authenticated principal's tenant: a new conversation belongs to it. */
+  tenantId: string;
   customerId: string | null;
   message: string;
   metadata: Record<string, unknown>;
@@ -53,7 +55,7 @@ export async function sendChatMessage(client: Client, input: SendChatMessageInpu
       if (!input.isNew) return await client.workflow.getHandle(workflowId).executeUpdate(sendMessage, updateOptions);
       const conversationInput: ConversationInput = {
         conversationId: input.conversationId,
-        tenantId: DEFAULT_TENANT_ID,
+        tenantId: input.tenantId,
         customerId: input.customerId,
       };
       const startWorkflowOperation = new WithStartWorkflowOperation(CONVERSATION_WORKFLOW_TYPE, {

@@ -15,6 +15,13 @@ export const ErrorCode = {
   notFound: 'not_found',
   /** Missing or wrong credentials. */
   unauthorized: 'unauthorized',
+  /** Authenticated, but the role or scope does not allow this. */
+  forbidden: 'forbidden',
+  /** Too many requests (per API key, user or IP): see `Retry-After`. */
+  rateLimited: 'rate_limited',
+  /** The conversation already has as many turns running or queued as allowed: see `Retry-After`. */
+  tooManyPendingTurns: 'too_many_pending_turns',
+  apiKeyNotFound: 'api_key_not_found',
   conversationNotFound: 'conversation_not_found',
   turnNotFound: 'turn_not_found',
   conversationClosed: 'conversation_closed',
@@ -22,6 +29,8 @@ export const ErrorCode = {
   /** The escalation was already decided (by someone else, or by the deadline). */
   alreadyDecided: 'already_decided',
   agentNotFound: 'agent_not_found',
+  /** A sync of this knowledge source is running already. */
+  syncRunning: 'sync_running',
   /** The write was based on a stale version. */
   versionConflict: 'version_conflict',
   temporalUnavailable: 'temporal_unavailable',
@@ -36,11 +45,15 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options);
     this.name = 'ApiError';
+    this.headers = options?.headers ?? {};
   }
+
+  /** Response headers that belong to the error (`WWW-Authenticate`, `Retry-After`). */
+  readonly headers: Record<string, string>;
 }
 
 /** Formats zod issues as `path: message; path: message` (the root path is shown as `(root)`). */
@@ -102,6 +115,7 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, request, respo
   } else {
     context.logger.info({ code: apiError.code, status: apiError.status }, apiError.message);
   }
+  for (const [name, value] of Object.entries(apiError.headers)) response.setHeader(name, value);
   response.status(apiError.status).json({
     error: { code: apiError.code, message: apiError.message, requestId: context.requestId },
   });

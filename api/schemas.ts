@@ -3,7 +3,7 @@
  * WebSocket client frames. Validation happens here, at the edge, before anything touches Temporal.
  */
 import { z } from 'zod';
-import { DEFAULT_TENANT_ID, MAX_MESSAGE_CHARS, reviewerFeedId } from '../domain/constants.js';
+import { MAX_MESSAGE_CHARS } from '../domain/constants.js';
 
 /**
  * A conversation id: UUIDs and other opaque ids made of letters, digits, `-` and `_` (no `.`, which
@@ -45,7 +45,7 @@ export const conversationParamsSchema = z.object({ id: conversationIdSchema });
 export const turnParamsSchema = z.object({ id: conversationIdSchema, turnId: turnIdSchema });
 
 /** What a WebSocket client may follow: a conversation, or the reviewers' feed of escalation events. */
-export const trackedStreamSchema = z.union([conversationIdSchema, z.literal(reviewerFeedId(DEFAULT_TENANT_ID))]);
+export const trackedStreamSchema = z.union([conversationIdSchema, z.string().regex(/^reviewers:[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a conversation id or "reviewers:<tenantId>"')]);
 
 /** Frames a WebSocket client may send. */
 export const clientFrameSchema = z.discriminatedUnion('type', [

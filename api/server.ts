@@ -7,11 +7,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
 import { createEventLog } from '../activities/events/create-event-log.js';
 import { createStore } from '../activities/persistence/kysely-store.js';
 import { loadConfiguration } from '../domain/config.js';
 import { encryptionDataConverter } from '../domain/payload-codec.js';
 import { createModelSetup } from '../workers/model-setup.js';
+import { openKnowledgeServices } from '../workers/knowledge-setup.js';
 import { setupTelemetry, tracedRequestListener } from '../workers/telemetry.js';
 import { createLogger } from '../domain/logger.js';
 import { createApp, type ApiDependencies } from './app.js';
@@ -35,7 +37,14 @@ export interface RunningApiServer {
 
 export async function startApiServer(options: StartApiServerOptions): Promise<RunningApiServer> {
   const { port, host = '127.0.0.1', shutdownTimeoutMs = 10_000, ...dependencies } = options;
-  const api = createApp(dependencies);
+  // Rate limits shared by every API process need Redis; a client made here is closed here.
+  const { redisUrl, rateLimits } = dependencies.configuration;
+  const ownRedis =
+    dependencies.rateLimitRedis === undefined && redisUrl !== undefined && rateLimits !== undefined && rateLimits.enabled !== false
+      ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+      : undefined;
+  ownRedis?.on('error', (error) => dependencies.logger.warn({ err: error }, 'rate-limit redis error (limits fall back to memory)'));
+  const api = createApp(ownRedis === undefined ? dependencies : { ...dependencies, rateLimitRedis: ownRedis });
   // A server span per request (a no-op unless tracing is configured); Temporal calls inside become its children.
   const server = http.createServer(tracedRequestListener(api.app));
   // Slightly above common load-balancer idle timeouts, so the balancer closes idle sockets first.
@@ -62,6 +71,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
       forced.unref();
       await serverClosed;
       clearTimeout(forced);
+      ownRedis?.disconnect();
     })());
   return { port: boundPort, server, close };
 }
@@ -88,12 +98,16 @@ async function main(): Promise<void> {
   await store.migrate();
   // A describing copy of the router: its breakers live in Redis, so health matches what the workers see.
   const models = createModelSetup(configuration, logger);
+  // Search embeds queries and deletes remove vectors: the API opens the same vector store as the workers.
+  const knowledge = openKnowledgeServices(configuration, logger);
   const running = await startApiServer({
     temporal,
     store,
     eventLog,
     models,
-    configuration,
+    knowledge: knowledge.services,
+    // Standalone, the API is meant to be reachable: credentials are required unless development mode is asked for.
+    configuration: { ...configuration, auth: { ...configuration.auth, mode: configuration.auth.mode ?? 'jwt' } },
     logger,
     port: configuration.port,
     host: configuration.host,
@@ -110,7 +124,7 @@ async function main(): Promise<void> {
     }, 20_000).unref();
     running
       .close()
-      .then(() => Promise.allSettled([store.close(), eventLog.close(), temporal.connection.close(), models.close(), telemetry.shutdown()]))
+      .then(() => Promise.allSettled([store.close(), eventLog.close(), temporal.connection.close(), models.close(), knowledge.close(), telemetry.shutdown()]))
       .then((results) => {
         for (const result of results) if (result.status === 'rejected') logger.warn({ err: result.reason }, 'closing a dependency failed');
         logger.info('stopped');

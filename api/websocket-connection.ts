@@ -1,12 +1,17 @@
 /**
  * The agent-tracking protocol of one WebSocket: validates client frames, and for each subscribed
  * conversation sends a snapshot, then every event after the client's offset exactly once, in order.
+ * Every subscribe is authorized for the connection's principal: a conversation of another tenant or
+ * another customer, or another tenant's reviewer feed, gets the same `not_found` error frame as an id
+ * that does not exist.
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { EventLog, EventSubscription } from '../activities/events/event-log.js';
+import type { Principal } from '../domain/auth.js';
 import type { ConversationEvent } from '../domain/types.js';
+import { canAccessConversation, canFollowReviewerFeed, conversationOwner, type OwnershipDependencies } from './auth/ownership.js';
 import { getConversationSnapshot, type ConversationSnapshot } from './conversation-client.js';
 import { formatIssues } from './errors.js';
 import type { ApiMetrics } from './metrics.js';
@@ -19,6 +24,10 @@ export const WebSocketErrorCode = {
   tooManySubscriptions: 'too_many_subscriptions',
   snapshotUnavailable: 'snapshot_unavailable',
   subscribeFailed: 'subscribe_failed',
+  /** No such conversation or feed — or one the principal may not see (the same answer, like REST's 404). */
+  notFound: 'not_found',
+  /** The connection's credential expired: the socket closes after this frame. */
+  credentialsExpired: 'credentials_expired',
 } as const;
 export type WebSocketErrorCode = (typeof WebSocketErrorCode)[keyof typeof WebSocketErrorCode];
 
@@ -31,6 +40,8 @@ export type ServerFrame =
 
 /** Close code for a client that cannot keep up ("try again later"). */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** Close code after the connection's credential expired (policy violation): reconnect with a fresh one. */
+export const CLOSE_POLICY_VIOLATION = 1008;
 
 export interface ConnectionLimits {
   maxSubscriptions: number;
@@ -44,6 +55,10 @@ export interface ConnectionDependencies {
   metrics: ApiMetrics;
   logger: Logger;
   limits: ConnectionLimits;
+  principal: Principal;
+  /** Epoch ms when the credential of the upgrade expires (null: never). */
+  credentialExpiresAt: number | null;
+  ownership: OwnershipDependencies;
 }
 
 interface SubscriptionEntry {
@@ -77,6 +92,13 @@ export class TrackingConnection {
     const parsed = clientFrameSchema.safeParse(json);
     if (!parsed.success) return this.sendError(WebSocketErrorCode.invalidFrame, `Invalid frame: ${formatIssues(parsed.error.issues)}`);
     const frame = parsed.data;
+    const expiresAt = this.dependencies.credentialExpiresAt;
+    if (expiresAt !== null && expiresAt <= Date.now()) {
+      this.sendError(WebSocketErrorCode.credentialsExpired, 'The credential of this connection has expired; reconnect with a fresh one');
+      this.releaseAll();
+      this.socket.close(CLOSE_POLICY_VIOLATION, 'Credentials expired');
+      return;
+    }
     if (frame.type === 'subscribe') {
       void this.subscribe(frame.conversationId, frame.fromSeq ?? 0);
     } else {
@@ -95,6 +117,11 @@ export class TrackingConnection {
     this.subscriptions.set(conversationId, entry);
     const { eventLog, logger } = this.dependencies;
     try {
+      if (!(await this.authorized(conversationId))) {
+        if (this.subscriptions.get(conversationId) === entry) this.release(conversationId);
+        return this.sendError(WebSocketErrorCode.notFound, 'Conversation not found', conversationId);
+      }
+      if (!entry.active) return;
       const [state, lastSeq] = await Promise.all([this.snapshot(conversationId), eventLog.lastSeq(conversationId)]);
       if (!entry.active) return;
       // An offset beyond the log means the log restarted (the in-process log does on a restart):
@@ -111,6 +138,16 @@ export class TrackingConnection {
       if (this.subscriptions.get(conversationId) === entry) this.release(conversationId);
       this.sendError(WebSocketErrorCode.subscribeFailed, 'Could not subscribe to the conversation', conversationId);
     }
+  }
+
+  /** Whether this connection's principal may follow the stream (a conversation, or a tenant's reviewer feed). */
+  private async authorized(streamId: string): Promise<boolean> {
+    const { principal, ownership } = this.dependencies;
+    if (streamId.startsWith('reviewers:')) return canFollowReviewerFeed(principal, streamId);
+    const owner = await conversationOwner(ownership, streamId);
+    // Development mode only: a stream nobody owns yet (events without a workflow or row) stays followable.
+    if (owner === null) return principal.method === 'development';
+    return canAccessConversation(principal, owner);
   }
 
   /** The live state, or null when the workflow is unknown (or Temporal could not answer: said in an error frame). */

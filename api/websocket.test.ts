@@ -32,6 +32,8 @@ async function startServer(websocket: StartApiServerOptions['websocket'] = {}): 
 }
 
 beforeAll(async () => {
+  // Subscriptions look up who owns a conversation in the store.
+  await store.migrate();
   testClient = await createTestClient();
   server = await startServer();
 });
@@ -135,7 +137,7 @@ describe('agent-tracking WebSocket', () => {
     client.close();
   });
 
-  it('follows the reviewers\' feed of escalation events, but no other name with a colon', async () => {
+  it('follows the reviewers\' feed of escalation events, not another tenant\'s feed, and no other name with a colon', async () => {
     const feed = 'reviewers:default';
     await appendEvents(feed, 2);
     const client = await TestSocket.open(server);
@@ -143,6 +145,8 @@ describe('agent-tracking WebSocket', () => {
     await vi.waitFor(() => expect(client.eventSeqs(feed)).toEqual([2]));
     expect(client.frames[0]).toMatchObject({ type: 'snapshot', conversationId: feed, state: null });
     client.send({ type: 'subscribe', conversationId: 'reviewers:other-tenant' });
+    await vi.waitFor(() => expect(client.frames.at(-1)).toMatchObject({ type: 'error', error: { code: 'not_found' }, conversationId: 'reviewers:other-tenant' }));
+    client.send({ type: 'subscribe', conversationId: 'customers:default' });
     await vi.waitFor(() => expect(client.frames.at(-1)).toMatchObject({ type: 'error', error: { code: 'invalid_frame' } }));
     client.close();
   });

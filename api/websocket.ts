@@ -1,7 +1,9 @@
 /**
  * The agent-tracking WebSocket server (`/api/ws/agent-tracking`): upgrades on that path only, keeps
  * connections honest with ping/pong heartbeats, and shuts down with close code 1001.
- * The per-socket protocol lives in `websocket-connection.ts`.
+ * The upgrade is authenticated (`Authorization: Bearer`, or `?access_token=` since browsers cannot set
+ * headers on a WebSocket): invalid credentials, or none outside development mode, get 401 before any
+ * frame is exchanged. Each subscription is then authorized in `websocket-connection.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
@@ -10,6 +12,10 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventLog } from '../activities/events/event-log.js';
+import { authenticateOrThrow, upgradeTokenOf } from './auth/authentication-middleware.js';
+import type { Authenticated, Authenticator } from './auth/authenticator.js';
+import type { OwnershipDependencies } from './auth/ownership.js';
+import { ApiError } from './errors.js';
 import type { ApiMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-context.js';
 import { TrackingConnection, type ConnectionLimits } from './websocket-connection.js';
@@ -29,6 +35,9 @@ export interface AgentTrackingDependencies {
   eventLog: EventLog;
   metrics: ApiMetrics;
   logger: Logger;
+  authenticator: Authenticator;
+  /** Where subscriptions look up who owns a conversation. */
+  ownership: OwnershipDependencies;
   options?: AgentTrackingOptions;
 }
 
@@ -52,9 +61,9 @@ export function createAgentTrackingServer(dependencies: AgentTrackingDependencie
   const connections = new Map<WebSocket, TrackingConnection>();
   let closing = false;
 
-  webSocketServer.on('connection', (socket: WebSocket, request: http.IncomingMessage) => {
-    const connectionLogger = logger.child({ connectionId: randomUUID(), requestId: resolveRequestId(request.headers[REQUEST_ID_HEADER]) });
-    const connection = new TrackingConnection(socket, { ...dependencies, logger: connectionLogger, limits });
+  webSocketServer.on('connection', (socket: WebSocket, request: http.IncomingMessage, authenticated: Authenticated) => {
+    const connectionLogger = logger.child({ connectionId: randomUUID(), requestId: resolveRequestId(request.headers[REQUEST_ID_HEADER]), subject: authenticated.principal.subject });
+    const connection = new TrackingConnection(socket, { ...dependencies, logger: connectionLogger, limits, principal: authenticated.principal, credentialExpiresAt: authenticated.expiresAt });
     connections.set(socket, connection);
     dependencies.metrics.websocketConnections.inc();
     connectionLogger.debug('websocket connected');
@@ -88,7 +97,16 @@ export function createAgentTrackingServer(dependencies: AgentTrackingDependencie
     }
     if (closing) return rejectUpgrade(socket, 503, 'Service Unavailable');
     socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'));
-    webSocketServer.handleUpgrade(request, socket, head, (webSocket) => webSocketServer.emit('connection', webSocket, request));
+    authenticateOrThrow(dependencies.authenticator, upgradeTokenOf(request))
+      .then((authenticated) => {
+        if (authenticated === null) return rejectUpgrade(socket, 401, 'Unauthorized');
+        webSocketServer.handleUpgrade(request, socket, head, (webSocket) => webSocketServer.emit('connection', webSocket, request, authenticated));
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) return rejectUpgrade(socket, 401, 'Unauthorized');
+        logger.error({ err: error }, 'websocket authentication failed');
+        rejectUpgrade(socket, 503, 'Service Unavailable');
+      });
   };
 
   return {
@@ -121,5 +139,6 @@ export function createAgentTrackingServer(dependencies: AgentTrackingDependencie
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  const challenge = status === 401 ? 'WWW-Authenticate: Bearer realm="agentcraft"\r\n' : '';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${challenge}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -33,6 +33,8 @@ let impatient: RunningApiServer;
 let workerless: RunningApiServer;
 
 beforeAll(async () => {
+  // The API reads a conversation's owner from the store once its workflow is gone.
+  await store.migrate();
   installTemporalRuntime(logger);
   testClient = await createTestClient();
   workerConnection = await NativeConnection.connect({ address: testTemporalAddress() });

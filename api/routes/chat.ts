@@ -1,11 +1,17 @@
 /**
  * `POST /api/chat`: validates the message at the edge, hands it to the conversation workflow, and
  * answers 202 with the turn's ids, or with `?wait=true` 200 with the finished turn (202 on timeout).
+ * The conversation belongs to the caller's tenant; a customer always writes as themselves (a `customerId`
+ * in the body is ignored), integrators name the customer they act for. Writing to a conversation the
+ * caller may not see is a 404; one with too many turns pending is a 429.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
 import { conversationWorkflowId } from '../../domain/constants.js';
 import type { TurnResult } from '../../domain/types.js';
+import { Scope } from '../auth/api-key-service.js';
+import { assertConversationAccess } from '../auth/ownership.js';
+import { isCustomerOnly, ownCustomerId, principalOf, requireRole } from '../auth/principal.js';
 import { sendChatMessage } from '../conversation-client.js';
 import { parseOrThrow } from '../errors.js';
 import { bindLogFields } from '../request-context.js';
@@ -19,7 +25,9 @@ export function chatRouter(dependencies: RouteDependencies): Router {
   const router = express.Router();
   const jsonBody = express.json({ limit: configuration.bodyLimitBytes, strict: false });
 
-  router.post('/api/chat', requireJson, jsonBody, async (request, response) => {
+  const ownership = { temporal, store: dependencies.store, timeoutMs: configuration.temporalRpcTimeoutMs };
+  router.post('/api/chat', requireRole(['customer', 'integrator', 'admin'], Scope.chat), requireJson, jsonBody, async (request, response) => {
+    const principal = principalOf(request);
     const body = parseOrThrow(chatBodySchema, request.body, 'request body');
     const { wait } = parseOrThrow(chatQuerySchema, request.query, 'query string');
     const updateId = parseOrThrow(idempotencyKeySchema, request.get('idempotency-key'), 'Idempotency-Key header');
@@ -27,19 +35,22 @@ export function chatRouter(dependencies: RouteDependencies): Router {
     const conversationId = body.conversationId ?? randomUUID();
     const workflowId = conversationWorkflowId(conversationId);
     const logger = bindLogFields(response, { conversationId, workflowId });
+    if (body.conversationId !== undefined) await assertConversationAccess(ownership, principal, conversationId);
 
     // Read before sending: every event of the new turn is after this offset.
     const afterSeq = wait ? await eventLog.lastSeq(conversationId) : 0;
-    const accepted = await sendChatMessage(temporal, {
+    const send = () => sendChatMessage(temporal, {
       conversationId,
       isNew: body.conversationId === undefined,
-      customerId: body.customerId ?? null,
+      tenantId: principal.tenantId,
+      customerId: isCustomerOnly(principal) ? ownCustomerId(principal) : (body.customerId ?? null),
       message: body.message,
       metadata: body.metadata ?? {},
       taskQueue: configuration.temporal.taskQueue,
       updateId,
       timeoutMs: configuration.temporalRpcTimeoutMs,
     });
+    const accepted = body.conversationId === undefined ? await send() : await dependencies.turnCapacity.run(conversationId, send);
     const turnLogger = bindLogFields(response, { turnId: accepted.turnId });
     turnLogger.info({ turnNumber: accepted.turnNumber, created: body.conversationId === undefined }, 'message accepted');
     if (accepted.forwardedToPerson === true) {

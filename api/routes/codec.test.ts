@@ -13,10 +13,13 @@ import { encryptionDataConverter, type CodecKey } from '../../domain/payload-cod
 import { startTestPipeline, testLogger, type TestPipeline } from '../../test-support/pipeline.js';
 import { createTestClient, type TestClient } from '../../test-support/temporal.js';
 import { replayHistory } from '../../workers/replay.js';
+import { ApiKeyService } from '../auth/api-key-service.js';
 import { startApiServer, type RunningApiServer } from '../server.js';
 
 const WEB_UI_ORIGIN = 'http://localhost:8233';
-const TOKEN = 'codec-test-token';
+/** An operator's API key (the codec needs the operator role); the integrator's key starts the conversation. */
+let TOKEN: string;
+let integratorKey: string;
 const SECRET = 'my cat is called Zanzibar-4471';
 const keys: CodecKey[] = [{ id: 'test-key-1', key: randomBytes(32) }];
 
@@ -30,11 +33,16 @@ beforeAll(async () => {
   raw = await createTestClient();
   const base = { temporal: pipeline.client, store: pipeline.store, eventLog: pipeline.eventLog, logger: testLogger, port: 0 };
   const temporalConfiguration = { taskQueue: pipeline.taskQueue, namespace: 'default' };
+  const apiKeys = new ApiKeyService(pipeline.store.security());
+  const keyOf = async (role: 'operator' | 'integrator') => (await apiKeys.create({ tenantId: 'default', name: role, roles: [role], scopes: [], expiresAt: null, createdBy: 'test' })).secret;
+  TOKEN = await keyOf('operator');
+  integratorKey = await keyOf('integrator');
+  const auth = { mode: 'jwt' } as const;
   api = await startApiServer({
     ...base,
-    configuration: { temporal: temporalConfiguration, waitTimeoutMs: 30_000, codec: { keys, corsOrigins: [WEB_UI_ORIGIN], authToken: TOKEN } },
+    configuration: { temporal: temporalConfiguration, waitTimeoutMs: 30_000, auth, codec: { keys, corsOrigins: [WEB_UI_ORIGIN], authToken: undefined } },
   });
-  apiWithoutKeys = await startApiServer({ ...base, configuration: { temporal: temporalConfiguration, waitTimeoutMs: 30_000, codec: { keys: [], corsOrigins: [WEB_UI_ORIGIN], authToken: TOKEN } } });
+  apiWithoutKeys = await startApiServer({ ...base, configuration: { temporal: temporalConfiguration, waitTimeoutMs: 30_000, auth, codec: { keys: [], corsOrigins: [WEB_UI_ORIGIN], authToken: undefined } } });
 });
 
 afterAll(async () => {
@@ -104,7 +112,7 @@ describe('payload encryption with a real worker', () => {
   beforeAll(async () => {
     const response = await fetch(`http://127.0.0.1:${api.port}/api/chat?wait=true`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${integratorKey}` },
       body: JSON.stringify({ message: `How do I rotate an API key? By the way, ${SECRET}.` }),
     });
     const body = (await response.json()) as Record<string, unknown>;
@@ -155,7 +163,7 @@ describe('payload encryption with a real worker', () => {
     expect(again.body).toEqual(decoded.body);
   });
 
-  it('rejects callers without the bearer token (401), and says which payload it cannot decrypt (400)', async () => {
+  it('rejects callers without credentials (401) or without the operator role (403), and says which payload it cannot decrypt (400)', async () => {
     const history = await raw.client.workflow.getHandle(ids.workflowId).fetchHistory();
     const encrypted = toProtoJson(payloadsIn(history.events).slice(0, 1));
     const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token' }, { authorization: TOKEN }];
@@ -165,6 +173,10 @@ describe('payload encryption with a real worker', () => {
       expect(response.body).toMatchObject({ error: { code: 'unauthorized' } });
       expect(JSON.stringify(response.body)).not.toContain('Zanzibar');
     }
+    // Authenticated, but not an operator: 403.
+    const integrator = await callCodec(api, 'decode', encrypted, { authorization: `Bearer ${integratorKey}` });
+    expect(integrator).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+    expect(JSON.stringify(integrator.body)).not.toContain('Zanzibar');
     const tampered = structuredClone(encrypted);
     const first = tampered.payloads[0];
     if (first === undefined) throw new Error('no payload');

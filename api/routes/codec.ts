@@ -3,15 +3,17 @@
  * CLI send payloads as proto3 JSON (`temporal.api.common.v1.Payloads`, bytes in base64) and get them back
  * encrypted or decrypted, so operators can read encrypted histories. Mounted only when keys are configured.
  *
- * Access: a single shared bearer token (`AGENTCRAFT_CODEC_AUTH_TOKEN`) until the API's role-based auth
- * arrives; then this route should require the operator role instead.
+ * Access: the `operator` role (a JWT, or an API key with that role — the Web UI forwards its access token
+ * with `codec.passAccessToken`, the CLI sends `--codec-auth "Bearer <key>"`); API keys limited by scopes
+ * also need the `codec` scope. CORS answers the Web UI's preflight before authentication.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Payload } from '@temporalio/common';
 import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import type { Configuration } from '../../domain/config.js';
 import { EncryptionCodec, PayloadDecryptionError } from '../../domain/payload-codec.js';
+import { Scope } from '../auth/api-key-service.js';
+import { requireRole } from '../auth/principal.js';
 import { ApiError, ErrorCode, parseOrThrow } from '../errors.js';
 import { jsonBody } from './json-body.js';
 
@@ -65,25 +67,12 @@ function codecCors(origins: readonly string[]): RequestHandler {
   };
 }
 
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-
-/** Requires `Authorization: Bearer <token>` when a token is configured (constant-time comparison). */
-function requireBearer(token: string | undefined): RequestHandler {
-  const expected = token === undefined ? undefined : digest(`Bearer ${token}`);
-  return (request, _response, next) => {
-    if (expected !== undefined && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
-      throw new ApiError(401, ErrorCode.unauthorized, 'The codec endpoint needs Authorization: Bearer <AGENTCRAFT_CODEC_AUTH_TOKEN>');
-    }
-    next();
-  };
-}
-
 /** The codec routes; an empty router (so `404`) when no configuration or no keys are given. */
 export function codecRouter(configuration: CodecServerConfiguration | undefined): Router {
   const router = express.Router();
   if (configuration === undefined || configuration.keys.length === 0) return router;
   const codec = new EncryptionCodec(configuration.keys);
-  router.use('/api/codec', codecCors(configuration.corsOrigins), requireBearer(configuration.authToken));
+  router.use('/api/codec', codecCors(configuration.corsOrigins), requireRole(['operator'], Scope.codec));
   for (const direction of ['encode', 'decode'] as const) {
     router.post(`/api/codec/${direction}`, ...jsonBody(CODEC_BODY_LIMIT_BYTES), async (request, response) => {
       const payloads = fromJson(parseOrThrow(payloadsSchema, request.body, 'payloads'));

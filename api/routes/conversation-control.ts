@@ -6,6 +6,9 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../../domain/constants.js';
+import { Scope } from '../auth/api-key-service.js';
+import { assertConversationAccess } from '../auth/ownership.js';
+import { principalOf, requireRole } from '../auth/principal.js';
 import { parseOrThrow } from '../errors.js';
 import { bindLogFields } from '../request-context.js';
 import { sendReply, signalRelease, signalTakeOver } from '../review-client.js';
@@ -24,25 +27,31 @@ export function conversationControlRouter(dependencies: RouteDependencies): Rout
   const router = express.Router();
   const body = jsonBody(configuration.bodyLimitBytes);
   const timeoutMs = configuration.temporalRpcTimeoutMs;
+  const ownership = { temporal, store: dependencies.store, timeoutMs };
+  // People of the tenant (reviewers, admins) step into its conversations; another tenant's id is a 404.
+  const guard = requireRole(['reviewer', 'admin'], Scope.conversationsWrite);
 
-  router.post('/api/conversations/:id/takeover', ...body, async (request, response) => {
+  router.post('/api/conversations/:id/takeover', guard, ...body, async (request, response) => {
     const { id } = parseOrThrow(conversationParamsSchema, request.params, 'path');
+    await assertConversationAccess(ownership, principalOf(request), id);
     const { agent } = parseOrThrow(agentBodySchema, request.body, 'request body');
     bindLogFields(response, { conversationId: id });
     await signalTakeOver(temporal, id, agent, timeoutMs);
     response.status(202).json({ conversationId: id, status: 'human_takeover', agent });
   });
 
-  router.post('/api/conversations/:id/release', ...body, async (request, response) => {
+  router.post('/api/conversations/:id/release', guard, ...body, async (request, response) => {
     const { id } = parseOrThrow(conversationParamsSchema, request.params, 'path');
+    await assertConversationAccess(ownership, principalOf(request), id);
     const { agent } = parseOrThrow(agentBodySchema, request.body, 'request body');
     bindLogFields(response, { conversationId: id });
     await signalRelease(temporal, id, agent, timeoutMs);
     response.status(202).json({ conversationId: id, status: 'active', agent });
   });
 
-  router.post('/api/conversations/:id/messages', ...body, async (request, response) => {
+  router.post('/api/conversations/:id/messages', guard, ...body, async (request, response) => {
     const { id } = parseOrThrow(conversationParamsSchema, request.params, 'path');
+    await assertConversationAccess(ownership, principalOf(request), id);
     const reply = parseOrThrow(replyBodySchema, request.body, 'request body');
     bindLogFields(response, { conversationId: id });
     const { messageId } = await sendReply(temporal, id, reply, timeoutMs);

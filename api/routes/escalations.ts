@@ -5,7 +5,8 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { DEFAULT_TENANT_ID } from '../../domain/constants.js';
+import { Scope } from '../auth/api-key-service.js';
+import { actorOf, principalOf, requireRole } from '../auth/principal.js';
 import { ApiError, ErrorCode, parseOrThrow } from '../errors.js';
 import { bindLogFields } from '../request-context.js';
 import { submitDecision } from '../review-client.js';
@@ -47,11 +48,13 @@ function present(escalation: EscalationRecord, now = Date.now()) {
 export function escalationsRouter(dependencies: RouteDependencies): Router {
   const { store, temporal, configuration } = dependencies;
   const router = express.Router();
+  // Reviewers (and admins) of the tenant; another tenant's escalation is reported as absent.
+  const guard = requireRole(['reviewer', 'admin'], Scope.escalations);
 
-  router.get('/api/escalations', async (request, response) => {
+  router.get('/api/escalations', guard, async (request, response) => {
     const query = parseOrThrow(escalationQuerySchema, request.query, 'query string');
     const escalations = await store.listEscalations({
-      tenantId: DEFAULT_TENANT_ID,
+      tenantId: principalOf(request).tenantId,
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.reason === undefined ? {} : { reason: query.reason }),
       ...(query.team === undefined ? {} : { team: query.team }),
@@ -61,25 +64,26 @@ export function escalationsRouter(dependencies: RouteDependencies): Router {
     response.json({ escalations: escalations.map((escalation) => present(escalation)) });
   });
 
-  router.get('/api/escalations/:id', async (request, response) => {
+  router.get('/api/escalations/:id', guard, async (request, response) => {
     const id = parseOrThrow(escalationIdSchema, request.params.id, 'escalation id');
     const escalation = await store.getEscalation(id);
-    if (escalation === null || escalation.tenantId !== DEFAULT_TENANT_ID) throw new ApiError(404, ErrorCode.escalationNotFound, 'Escalation not found');
+    if (escalation === null || escalation.tenantId !== principalOf(request).tenantId) throw new ApiError(404, ErrorCode.escalationNotFound, 'Escalation not found');
     const audit = await store.listAudit({ subjectType: 'escalation', subjectId: id });
     response.json({ ...present(escalation), audit });
   });
 
-  router.post('/api/escalations/:id/decision', ...jsonBody(configuration.bodyLimitBytes), async (request, response) => {
+  router.post('/api/escalations/:id/decision', guard, ...jsonBody(configuration.bodyLimitBytes), async (request, response) => {
     const id = parseOrThrow(escalationIdSchema, request.params.id, 'escalation id');
     const body = parseOrThrow(decisionBodySchema, request.body, 'request body');
     const escalation = await store.getEscalation(id);
-    if (escalation === null || escalation.tenantId !== DEFAULT_TENANT_ID) throw new ApiError(404, ErrorCode.escalationNotFound, 'Escalation not found');
+    const principal = principalOf(request);
+    if (escalation === null || escalation.tenantId !== principal.tenantId) throw new ApiError(404, ErrorCode.escalationNotFound, 'Escalation not found');
     bindLogFields(response, { conversationId: escalation.conversationId, turnId: escalation.turnId });
     if (escalation.status !== 'pending') {
       const by = escalation.reviewer === null ? '' : ` by ${escalation.reviewer}`;
       throw new ApiError(409, ErrorCode.alreadyDecided, `The escalation was already decided (${escalation.status}${by})`);
     }
-    await submitDecision(temporal, escalation.conversationId, { escalationId: id, ...body }, configuration.temporalRpcTimeoutMs);
+    await submitDecision(temporal, escalation.conversationId, { escalationId: id, ...body, reviewer: actorOf(principal, body.reviewer) }, configuration.temporalRpcTimeoutMs);
     response.status(202).json({ accepted: true, escalationId: id, action: body.action });
   });
 

@@ -1,5 +1,6 @@
 /** `GET /api/models`: the model catalog with each model's health, breaker state and average latency. */
 import express, { type Router } from 'express';
+import { requireRole } from '../auth/principal.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
 /** What the API needs from the model setup (the worker's router, or a describing copy in a separate API). */
@@ -24,7 +25,7 @@ const OFFLINE_ONLY = [
 
 export function modelsRouter(dependencies: RouteDependencies & { models?: ModelDirectory }): Router {
   const router = express.Router();
-  router.get('/api/models', async (_request, response) => {
+  router.get('/api/models', requireRole(['admin', 'operator']), async (_request, response) => {
     const described = (await dependencies.models?.describe()) ?? null;
     response.json(described === null ? { router: false, models: OFFLINE_ONLY } : { router: true, models: described });
   });

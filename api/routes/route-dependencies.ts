@@ -2,6 +2,9 @@ import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { EventLog } from '../../activities/events/event-log.js';
 import type { Store } from '../../activities/persistence/store.js';
+import type { KnowledgeServices } from '../../activities/knowledge/knowledge-services.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { TurnCapacity } from '../auth/turn-capacity.js';
 import type { ApiMetrics } from '../metrics.js';
 
 /** Limits and names the routes need, with every default already applied by `createApp`. */
@@ -28,4 +31,10 @@ export interface RouteDependencies {
   shutdownSignal: AbortSignal;
   /** Registries served on `/metrics` beside the API's own. */
   extraMetrics?: Registry[];
+  /** Vector store and embeddings for knowledge search and deletes; absent: lexical search only. */
+  knowledge?: KnowledgeServices;
+  /** Credentials → principals (routes read the principal with `principalOf(request)`). */
+  authenticator: Authenticator;
+  /** The cap on turns running or queued per conversation. */
+  turnCapacity: TurnCapacity;
 }
