@@ -5,6 +5,7 @@
 import { createBlackboardActivities } from './agents/review-findings.js';
 import { createAgentActivities } from './agents/run-agent.js';
 import type { ActivityDependencies } from './dependencies.js';
+import { createIngestionActivities } from './knowledge/ingestion/ingestion-activities.js';
 import { createQaActivities } from './qa/check-quality.js';
 import { createReviewActivities } from './review/review-activities.js';
 import { createRetrievalActivities } from './retrieval/retrieve.js';
@@ -12,6 +13,7 @@ import { createRetrainActivities } from './routing/retrain.js';
 import { createRoutingActivities } from './routing/route-question.js';
 import { createSynthesisActivities } from './synthesis/synthesize-answer.js';
 import { createTurnLifecycleActivities } from './turn/turn-lifecycle.js';
+import { createWebhookActivities } from './webhooks/deliver.js';
 
 export type { ActivityDependencies, PipelineSettings, ReviewPolicy } from './dependencies.js';
 
@@ -26,6 +28,8 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createSynthesisActivities(dependencies),
     ...createQaActivities(dependencies),
     ...createReviewActivities(dependencies),
+    ...createIngestionActivities(dependencies),
+    ...createWebhookActivities(dependencies),
   };
 }
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from './constants.js';
 import { parseCodecKeys, type CodecKey } from './payload-codec.js';
+import { loadAuthConfiguration } from './auth-config.js';
 
 const optionalString = z
   .string()
@@ -74,6 +75,18 @@ const environmentSchema = z.object({
   }),
   AGENTCRAFT_CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233'),
   AGENTCRAFT_CODEC_AUTH_TOKEN: optionalString,
+  AGENTCRAFT_WEB_ALLOWED_HOSTS: z.string().default(''),
+  AGENTCRAFT_WEB_USER_AGENT: optionalString,
+  AGENTCRAFT_WEB_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  AGENTCRAFT_WEB_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  AGENTCRAFT_WEB_RATE_PER_HOST: z.coerce.number().positive().default(1),
+  AGENTCRAFT_WEB_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  FIRECRAWL_API_KEY: optionalString,
+  FIRECRAWL_API_URL: optionalString,
+  QDRANT_URL: optionalString,
+  QDRANT_API_KEY: optionalString,
+  QDRANT_COLLECTION: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('agentcraft_chunks'),
+  LANCEDB_PATH: optionalString,
 });
 
 export type Configuration = ReturnType<typeof loadConfiguration>;
@@ -101,6 +114,8 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
   const values = parsed.data;
   const dataDirectory = path.resolve(values.AGENTCRAFT_DATA_DIR);
   return {
+    /** Authentication, rate limits, CORS and per-tenant LLM budgets (`auth-config.ts`). */
+    ...loadAuthConfiguration(environment),
     port: values.PORT,
     host: values.HOST,
     logLevel: values.LOG_LEVEL,
@@ -165,6 +180,26 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
       corsOrigins: values.AGENTCRAFT_CODEC_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
       /** Bearer token the codec endpoint requires (unset: none; role-based access arrives with the auth work). */
       authToken: values.AGENTCRAFT_CODEC_AUTH_TOKEN,
+    },
+    /** Web retrieval (see `activities/web/create-web-fetcher.ts`): Firecrawl when a key or URL is set, else the built-in fetcher. */
+    web: {
+      /** Default allow-list for live web retrieval (`example.com`, `*.example.com`); empty: no host may be fetched. */
+      allowedHosts: values.AGENTCRAFT_WEB_ALLOWED_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== ''),
+      /** Unset: `AgentCraftBot/<version>`. */
+      userAgent: values.AGENTCRAFT_WEB_USER_AGENT,
+      maxBytes: values.AGENTCRAFT_WEB_MAX_BYTES,
+      timeoutMs: values.AGENTCRAFT_WEB_TIMEOUT_MS,
+      /** Requests per second to any one host (the built-in fetcher spaces them evenly). */
+      ratePerHost: values.AGENTCRAFT_WEB_RATE_PER_HOST,
+      /** `0`: no cache. */
+      cacheTtlSeconds: values.AGENTCRAFT_WEB_CACHE_TTL_SECONDS,
+      firecrawl: { apiKey: values.FIRECRAWL_API_KEY, apiUrl: values.FIRECRAWL_API_URL },
+    },
+    /** Vector store (see `activities/knowledge/create-vector-store.ts`): Qdrant when `QDRANT_URL` is set, else LanceDB on disk. */
+    vectorStore: {
+      qdrant: values.QDRANT_URL === undefined ? undefined : { url: values.QDRANT_URL, apiKey: values.QDRANT_API_KEY, collectionPrefix: values.QDRANT_COLLECTION },
+      /** LanceDB directory (default `<data dir>/lancedb`). */
+      lancedbPath: path.resolve(values.LANCEDB_PATH ?? path.join(dataDirectory, 'lancedb')),
     },
   };
 }

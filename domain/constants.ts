@@ -99,3 +99,13 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Bool' | 'Keywor
 /** Input limits enforced by the API and again by the workflow's update validator. */
 export const MAX_MESSAGE_CHARS = 16_000;
 export const DEFAULT_TENANT_ID = 'default';
+
+/** Workflow id of a knowledge source's sync (one at a time per source). */
+export function knowledgeSourceWorkflowId(sourceId: string): string {
+  return `knowledge-source-${sourceId}`;
+}
+
+/** Schedule id of a knowledge source's periodic re-sync. */
+export function knowledgeSourceScheduleId(sourceId: string): string {
+  return `knowledge-source-sync-${sourceId}`;
+}

@@ -21,6 +21,8 @@ export const FailureType = {
   BudgetExceeded: 'BudgetExceeded',
   /** No model can ever take the call (context too large, privacy, capabilities). */
   NoModelFits: 'NoModelFits',
+  /** A webhook receiver refused a delivery for good (4xx other than 408/409/429, a redirect, a forbidden address). */
+  WebhookRejected: 'WebhookRejected',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Stage } from '../domain/constants.js';
 import type { Citation, ConversationStatus, RouteDecision, TurnResult, TurnStatus } from '../domain/types.js';
+import type { IngestionProgress, KnowledgeSourceKind } from '../domain/knowledge.js';
 
 /** Arguments of `conversationWorkflow` (also carried across continue-as-new). */
 export interface ConversationInput {
@@ -136,3 +137,46 @@ export interface TurnState {
   escalationId: string | null;
 }
 export const getTurnState = defineQuery<TurnState>('getTurnState');
+
+/** Arguments of `ingestSourceWorkflow` (workflow id `knowledge-source-<sourceId>`, one sync of one source). */
+export interface IngestSourceInput {
+  tenantId: string;
+  sourceId: string;
+  /** Why it runs (for operators): the source was created, someone asked, the schedule, an upload. */
+  reason?: 'created' | 'manual' | 'schedule' | 'upload';
+  /** Documents processed at once (default 4). */
+  concurrency?: number;
+  /** Documents per run before continue-as-new (default 100); tests lower it. */
+  maxDocumentsPerRun?: number;
+  /** Carried over by continue-as-new; absent on the first run. */
+  carried?: IngestSourceCarry;
+}
+
+/** A URL waiting to be crawled, with its distance from the start URL. */
+export interface CrawlItem {
+  url: string;
+  depth: number;
+}
+
+/** The state of a sync across continue-as-new: small (URLs, counters), never document text. */
+export interface IngestSourceCarry {
+  syncId: string;
+  kind: KnowledgeSourceKind;
+  progress: IngestionProgress;
+  maxDepth: number;
+  maxPages: number;
+  queue: CrawlItem[];
+  /** Every URL queued or crawled so far in this sync (upload sources: upload ids attempted). */
+  seen: string[];
+}
+
+/** Progress of the sync (the source view shows it while the sync runs). */
+export const getIngestionProgress = defineQuery<IngestionProgress>('getIngestionProgress');
+/** A file was uploaded to this (upload) source: ingest it in this sync, before finishing. */
+export const uploadAdded = defineSignal<[{ uploadId: string }]>('uploadAdded');
+
+/** Arguments of `scheduledSourceSyncWorkflow`, which a source's Schedule starts. */
+export interface ScheduledSourceSyncInput {
+  tenantId: string;
+  sourceId: string;
+}

@@ -10,6 +10,7 @@ import { TurnStatus } from '../../domain/types.js';
 import { findAgent } from '../agents/catalog.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import { publishEvent, type TurnRef } from '../events/publisher.js';
+import { createWebhookDispatcher } from '../webhooks/dispatch.js';
 import { escalationReasonCode } from '../metrics/turn-metrics.js';
 import type { EscalationStatus } from '../persistence/store.js';
 
@@ -72,6 +73,7 @@ const withoutCitationMarkers = (text: string): string => text.replace(/\s*\[\d+\
 
 export function createReviewActivities(dependencies: ActivityDependencies) {
   const { store, eventLog, logger } = dependencies;
+  const dispatchWebhookEvent = createWebhookDispatcher(dependencies);
   /** Publishes to the conversation's log and to the tenant's reviewer feed (each deduplicated). */
   async function publishBoth(turn: TurnRef, tenantId: string, type: EventType, payload: Record<string, unknown>, once: string): Promise<void> {
     await publishEvent(eventLog, turn, type, payload, once);
@@ -128,6 +130,8 @@ export function createReviewActivities(dependencies: ActivityDependencies) {
       };
       const payload = { escalationId: input.escalationId, reason: input.reason, deadlineAt: input.deadlineAt ?? null, result };
       await publishBoth(input, tenantId, EventType.escalationCreated, payload, input.escalationId);
+      const { result: _result, ...created } = payload;
+      await dispatchWebhookEvent({ type: EventType.escalationCreated, conversationId: input.conversationId, tenantId, key: input.escalationId, data: { turnId: input.turnId, question: input.question ?? null, draftAnswer: input.draft.text, ...created } });
       dependencies.metrics?.escalationCreated({ escalationId: input.escalationId, reason: escalationReasonCode(input.reason) });
       return result;
     },
@@ -148,6 +152,7 @@ export function createReviewActivities(dependencies: ActivityDependencies) {
       await curate(input, tenantId);
       const payload = { escalationId: input.escalationId, status: input.status, reviewer: input.reviewer, handedOver: input.handedOver ?? false };
       await publishBoth(input, tenantId, EventType.escalationResolved, payload, input.escalationId);
+      await dispatchWebhookEvent({ type: EventType.escalationResolved, conversationId: input.conversationId, tenantId, key: input.escalationId, data: { turnId: input.turnId, finalAnswer: input.finalAnswer, ...payload } });
     },
 
     /** Hands a pending escalation to another reviewer or team (the review keeps waiting). */

@@ -2,6 +2,7 @@ import { EventType, type Stage } from '../../domain/constants.js';
 import type { StageTiming } from '../../domain/types.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import { publishEvent, type TurnRef } from '../events/publisher.js';
+import { reportRetrievalSources } from '../metrics/turn-metrics.js';
 
 /** Trace fields a stage may add to its turn (see `Store.updateTurn`). */
 export type TurnTracePatch = Parameters<ActivityDependencies['store']['updateTurn']>[1];
@@ -55,6 +56,7 @@ export function createStageRecorder({ store, eventLog, metrics }: Pick<ActivityD
         stage,
       );
       metrics?.stageFinished(stage, timing.durationMs / 1000);
+      if (stage === 'retrieve') reportRetrievalSources(metrics, outcome.trace?.retrieval);
       return timing;
     },
     async run(turn, stage, work, describe) {

@@ -6,6 +6,7 @@ import { activityWorkflowId, publishEvent, type TurnRef } from '../events/publis
 import { TurnOutcome, outcomeOfDelivered, secondsSince } from '../metrics/turn-metrics.js';
 import type { MessageRecord, Store } from '../persistence/store.js';
 import { createStageRecorder, type StageOutcome, type TurnTracePatch } from './stage-recorder.js';
+import { createWebhookDispatcher } from '../webhooks/dispatch.js';
 
 export type { TurnTracePatch };
 
@@ -66,6 +67,7 @@ function saveTurnMessage(store: Store, turn: TurnRef, message: Pick<MessageRecor
 export function createTurnLifecycleActivities(dependencies: ActivityDependencies) {
   const { store, eventLog, metrics } = dependencies;
   const stages = createStageRecorder(dependencies);
+  const dispatchWebhookEvent = createWebhookDispatcher(dependencies);
   /** Turn start → now, from the turn row (read only when metrics are on). */
   const turnSeconds = async (turnId: string) => secondsSince((await store.getTurn(turnId).catch(() => null))?.createdAt);
   /** A logger that carries the ids an operator searches by (conversation, turn, workflow). */
@@ -112,6 +114,7 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
         if (result.escalated) await store.setConversationStatus(input.conversationId, 'active');
       });
       await publishEvent(eventLog, input, EventType.turnFinished, { result }, 'finish');
+      await dispatchWebhookEvent({ type: EventType.turnFinished, conversationId: input.conversationId, key: input.turnId, data: { turnId: input.turnId, result } });
       if (metrics !== undefined) metrics.turnFinished({ turnId: input.turnId, outcome: outcomeOfDelivered(result), durationSeconds: await turnSeconds(input.turnId) });
       turnLogger(input).info({ status: result.status, escalated: result.escalated, agents: result.agents, citations: result.citations.length }, 'turn delivered');
       return result;
@@ -136,6 +139,7 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
         await store.updateTurn(input.turnId, { status: TurnStatus.failed, finishedAt: new Date().toISOString() });
       }
       await publishEvent(eventLog, input, EventType.turnFinished, { result, error: input.reason }, 'finish');
+      await dispatchWebhookEvent({ type: EventType.turnFinished, conversationId: input.conversationId, key: input.turnId, data: { turnId: input.turnId, result, error: input.reason } });
       metrics?.turnFinished({ turnId: input.turnId, outcome: TurnOutcome.failed, durationSeconds: secondsSince(turn?.createdAt) });
       turnLogger(input).error({ reason: input.reason }, 'turn failed for good; the customer was told');
       return result;
