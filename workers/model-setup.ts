@@ -74,6 +74,8 @@ export function createModelSetup(configuration: Configuration, logger: Logger, e
     ledger: ledgerDb === undefined ? new InMemorySpendLedger() : new PostgresSpendLedger({ db: ledgerDb as unknown as Kysely<ModelUsageDatabase> }),
     breaker: redis === undefined ? new InMemoryCircuitBreaker() : new RedisCircuitBreaker({ client: redis }),
     budgets: configuration.llm.budgets,
+    // Per-tenant limits (AGENTCRAFT_TENANT_BUDGETS) over the global ones.
+    tenantBudgets: configuration.tenantBudgets,
   });
   logger.info({ models: router.models.map((model) => `${model.entry.provider}:${model.entry.modelId}`) }, 'LLM router ready');
   return {

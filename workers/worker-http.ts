@@ -22,6 +22,8 @@ export interface WorkerHttpOptions {
   /** Default: every interface, so Prometheus and probes reach it from outside the container. */
   host?: string;
   registry: Registry;
+  /** More registries served on the same `/metrics` (the LLM router's `agentcraft_llm_*` counters). */
+  extraRegistries?: Registry[];
   readiness(): Promise<ReadinessReport>;
   logger: Logger;
 }
@@ -31,7 +33,7 @@ export interface WorkerHttpServer {
   close(): Promise<void>;
 }
 
-/** The worker's metrics registry: default process metrics (`agentcraft_worker_` prefix) and turn metrics. */
+/** The worker's metrics registry: default process metrics (`agentcraft_worker_` prefix), turn, stage, escalation and retrieval metrics. */
 export function createWorkerMetrics(): { registry: Registry; turnMetrics: TurnMetrics } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'agentcraft_worker_' });
@@ -83,8 +85,11 @@ async function route(request: IncomingMessage, response: ServerResponse, options
     return sendJson(response, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
   }
   if (path === '/metrics') {
-    const body = await options.registry.metrics();
-    response.writeHead(200, { 'content-type': options.registry.contentType });
+    const extra = options.extraRegistries ?? [];
+    // Merged per scrape, so series registered after start (and a name clash, loudly) show up.
+    const registry = extra.length === 0 ? options.registry : Registry.merge([options.registry, ...extra]);
+    const body = await registry.metrics();
+    response.writeHead(200, { 'content-type': registry.contentType });
     response.end(body);
     return;
   }

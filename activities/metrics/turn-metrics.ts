@@ -4,7 +4,7 @@
  * activities report nothing. Names, types and labels are the contract in `infra/monitoring/METRICS.md`.
  */
 import type { Stage } from '../../domain/constants.js';
-import type { TurnResult } from '../../domain/types.js';
+import type { RetrievalSource, SourceResult, SourceStatus, TurnResult } from '../../domain/types.js';
 
 /** How a turn ended (`agentcraft_turns_total{outcome}`). */
 export const TurnOutcome = {
@@ -30,11 +30,30 @@ export interface EscalationMeasurement {
   reason: string;
 }
 
+/** One retrieval source's outcome in one retrieve attempt (`agentcraft_retrieval_source_total{source,status}`). */
+export interface RetrievalSourceMeasurement {
+  source: RetrievalSource;
+  status: SourceStatus;
+  durationSeconds: number;
+}
+
 /** Sink for turn-level metrics; every method is synchronous and must never throw into an activity. */
 export interface TurnMetrics {
   turnFinished(measurement: TurnFinishedMeasurement): void;
   stageFinished(stage: Stage, durationSeconds: number): void;
   escalationCreated(measurement: EscalationMeasurement): void;
+  retrievalSourceFinished(measurement: RetrievalSourceMeasurement): void;
+}
+
+/**
+ * Reports each source of a finished retrieve stage from its trace (`retrieval`: source, status, duration per
+ * source), so every retrieval implementation that records its trace is measured the same way.
+ */
+export function reportRetrievalSources(metrics: TurnMetrics | undefined, retrieval: readonly Pick<SourceResult, 'source' | 'status' | 'durationMs'>[] | undefined): void {
+  if (metrics === undefined || retrieval === undefined) return;
+  for (const { source, status, durationMs } of retrieval) {
+    metrics.retrievalSourceFinished({ source, status, durationSeconds: Math.max(0, durationMs) / 1000 });
+  }
 }
 
 /** The outcome label of a delivered (not failed) turn. */
