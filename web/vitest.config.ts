@@ -10,5 +10,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
+    // Typing with user-event is slow on a loaded CI machine; these bound hangs, they do not measure speed.
+    testTimeout: 30_000,
   },
 });

@@ -1,5 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stubFetch } from '../test/fetch-stub';
 import { AdminPage } from './admin-page';
@@ -11,7 +12,11 @@ describe('AdminPage', () => {
 
   it('says "not available yet" for each section whose endpoint the API does not serve', async () => {
     stubFetch({});
-    render(<AdminPage />);
+    render(
+      <MemoryRouter>
+        <AdminPage />
+      </MemoryRouter>,
+    );
     const notes = await screen.findAllByTestId('not-available');
     expect(notes.map((note) => note.textContent)).toEqual([
       expect.stringContaining('GET /api/analytics/overview'),
@@ -30,7 +35,11 @@ describe('AdminPage', () => {
       'PUT /api/agents/billing-expert': (request) => ({ body: request.body }),
       'GET /api/models': () => ({ body: { models: [{ provider: 'offline', modelId: 'offline-extractive-v1', tier: 'basic' }], providers: [{ provider: 'offline', status: 'healthy' }] } }),
     });
-    render(<AdminPage />);
+    render(
+      <MemoryRouter>
+        <AdminPage />
+      </MemoryRouter>,
+    );
     await user.click(await screen.findByRole('button', { name: 'Edit Billing Expert' }));
     const form = screen.getByRole('form', { name: 'Edit Billing Expert' });
     expect(within(form).getByText(/creates version 4/)).toBeInTheDocument();

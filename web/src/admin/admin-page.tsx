@@ -3,9 +3,14 @@
  * health. Each section loads on its own and says "not available yet" until its endpoint lands.
  */
 import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { api } from '../api/client';
+import { knowledgeApi } from '../api/knowledge-client';
+import { Area } from '../auth/access';
+import { useAuth } from '../auth/auth-context';
 import { ResourceView } from '../components/resource-view';
 import { useResource } from '../components/use-resource';
+import { AdminNav } from './admin-nav';
 import { AgentCatalog } from './agent-catalog';
 import { AgentMetricsView, EscalationStatsView, SeriesCharts } from './analytics-charts';
 import { KnowledgeSources } from './knowledge-sources';
@@ -19,6 +24,7 @@ export function AdminPage(): ReactNode {
       <header className="page-header">
         <h1>Admin dashboard</h1>
       </header>
+      <AdminNav />
       <AnalyticsSection />
       <section className="panel" aria-labelledby="agents-admin-title">
         <h2 id="agents-admin-title">Agent catalog</h2>
@@ -79,11 +85,19 @@ function AgentsSection(): ReactNode {
 }
 
 function KnowledgeSection(): ReactNode {
-  const { resource, reload } = useResource(() => api.listKnowledgeSources(), [], 30_000);
+  const { resource, reload } = useResource(() => knowledgeApi.listSources(), [], 30_000);
+  const { can } = useAuth();
   return (
-    <ResourceView resource={resource} endpoint="GET /api/knowledge/sources" what="knowledge sources" onRetry={reload}>
-      {(sources) => <KnowledgeSources sources={sources} />}
-    </ResourceView>
+    <>
+      <ResourceView resource={resource} endpoint="GET /api/knowledge/sources" what="knowledge sources" onRetry={reload}>
+        {(sources) => <KnowledgeSources sources={sources} />}
+      </ResourceView>
+      {can(Area.manage) && resource.status !== 'unavailable' && (
+        <p>
+          <Link to="/admin/knowledge">Manage knowledge sources, documents and search</Link>
+        </p>
+      )}
+    </>
   );
 }
 

@@ -1,17 +1,11 @@
-/** Knowledge sources with their sync state and freshness. */
+/** The dashboard's summary of knowledge sources: sync state and freshness (managed on `/admin/knowledge`). */
 import type { ReactNode } from 'react';
-import type { KnowledgeSource } from '../api/upcoming-types';
+import type { KnowledgeSourceView } from '../api/knowledge-types';
+import { ageOf } from '../components/format';
 
-/** "3 h ago", "2 d ago": how fresh a source is. */
-export function ageOf(iso: string | null | undefined, now = Date.now()): string {
-  if (iso === null || iso === undefined) return 'never';
-  const minutes = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
-  if (minutes < 60) return `${minutes} min ago`;
-  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h ago`;
-  return `${Math.round(minutes / 1440)} d ago`;
-}
+export { ageOf } from '../components/format';
 
-export function KnowledgeSources({ sources }: { sources: KnowledgeSource[] }): ReactNode {
+export function KnowledgeSources({ sources }: { sources: KnowledgeSourceView[] }): ReactNode {
   if (sources.length === 0) return <p className="muted">No knowledge sources.</p>;
   return (
     <div className="table-scroll">
@@ -28,13 +22,14 @@ export function KnowledgeSources({ sources }: { sources: KnowledgeSource[] }): R
         <tbody>
           {sources.map((source) => (
             <tr key={source.id}>
-              <td>{source.name ?? source.id}</td>
-              <td>{source.kind ?? '—'}</td>
+              <td>{source.name}</td>
+              <td>{source.kind}</td>
               <td>
-                <span className={`status status-${source.status ?? 'unknown'}`}>{source.status ?? 'unknown'}</span>
+                <span className={`status status-${source.status}`}>{source.status}</span>
+                {source.stale && <span className="badge badge-stale">Stale</span>}
               </td>
-              <td>{source.documents ?? '—'}</td>
-              <td>{source.lastSyncedAt ? <time dateTime={source.lastSyncedAt}>{ageOf(source.lastSyncedAt)}</time> : 'never'}</td>
+              <td>{source.documentCount}</td>
+              <td>{source.lastSyncedAt !== null ? <time dateTime={source.lastSyncedAt}>{ageOf(source.lastSyncedAt)}</time> : 'never'}</td>
             </tr>
           ))}
         </tbody>

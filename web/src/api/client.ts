@@ -1,5 +1,6 @@
 /**
- * Typed calls to the AgentCraft API. Endpoints that exist today: chat, conversations, turns, state.
+ * Typed calls to the AgentCraft API: chat, conversations, review, agents, models, analytics (knowledge, auth,
+ * webhooks and audit live in `knowledge-client.ts` and `admin-client.ts`).
  * Endpoints other issues are adding throw `ApiError` with `notAvailable` (404 `not_found`) until they land;
  * pages show that as "not available yet".
  */
@@ -10,13 +11,12 @@ import type {
   AnalyticsPoint,
   EscalationStats,
   Escalation,
-  KnowledgeSource,
   ModelCatalog,
   ModelInfo,
   ProviderHealth,
   ReviewDecisionInput,
 } from './upcoming-types';
-import type { ChatAccepted, ConversationDetail, ConversationSnapshot, TurnRecord } from './types';
+import type { ChatAccepted, ConversationDetail, ConversationRecord, ConversationSnapshot, TurnRecord } from './types';
 
 const segment = encodeURIComponent;
 
@@ -43,6 +43,11 @@ export const api = {
   sendMessage(input: SendMessageInput, idempotencyKey?: string): Promise<ChatAccepted> {
     const headers: Record<string, string> = idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey };
     return requestJson<ChatAccepted>('/api/chat', { method: 'POST', body: input, headers });
+  },
+  /** `GET /api/conversations`: the caller's conversations, most recently updated first. */
+  async listConversations(limit = 50, signal?: AbortSignal): Promise<ConversationRecord[]> {
+    const body = await requestJson<{ conversations: ConversationRecord[] }>(`/api/conversations?limit=${limit}`, signal === undefined ? {} : { signal });
+    return body.conversations;
   },
   getConversation(id: string, signal?: AbortSignal): Promise<ConversationDetail> {
     return requestJson<ConversationDetail>(`/api/conversations/${segment(id)}`, signal === undefined ? {} : { signal });
@@ -79,9 +84,6 @@ export const api = {
   async getModels(): Promise<ModelCatalog> {
     const body = await requestJson<unknown>('/api/models');
     return { models: listOf<ModelInfo>(body, ['models']), providers: listOf<ProviderHealth>(objectField(body, 'providers'), ['providers']) };
-  },
-  async listKnowledgeSources(): Promise<KnowledgeSource[]> {
-    return listOf<KnowledgeSource>(await requestJson<unknown>('/api/knowledge/sources'), ['sources']);
   },
   /** Proposed: daily volume, outcomes, latency and cost. */
   async getAnalyticsSeries(days = 30): Promise<AnalyticsPoint[]> {

@@ -1,4 +1,8 @@
-/** A tiny fetch wrapper: JSON in and out, the API's `{ error: { code, message, requestId } }` as `ApiError`. */
+/**
+ * A tiny fetch wrapper: JSON in and out, the API's `{ error: { code, message, requestId } }` as `ApiError`.
+ * Sends the stored credential as `Authorization: Bearer` and reports every 401 (the sign-in dialog opens).
+ */
+import { authorizationHeaders, reportUnauthorized } from './credentials';
 
 export class ApiError extends Error {
   constructor(
@@ -18,7 +22,7 @@ export class ApiError extends Error {
 }
 
 /** The error body the API sends; anything else (a proxy's HTML page) is reported by status. */
-function errorOf(status: number, body: unknown): ApiError {
+export function errorOf(status: number, body: unknown): ApiError {
   if (typeof body === 'object' && body !== null && 'error' in body) {
     const error = (body as { error: { code?: unknown; message?: unknown; requestId?: unknown } }).error;
     return new ApiError(
@@ -33,6 +37,7 @@ function errorOf(status: number, body: unknown): ApiError {
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** JSON-encoded, or sent as is when it is `FormData`. */
   body?: unknown;
   signal?: AbortSignal;
   headers?: Record<string, string>;
@@ -48,23 +53,28 @@ export function apiUrl(path: string): string {
 }
 
 export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  const headers: Record<string, string> = { accept: 'application/json', ...authorizationHeaders(), ...options.headers };
   const init: RequestInit = { method: options.method ?? 'GET', headers };
   if (options.signal !== undefined) init.signal = options.signal;
-  if (options.body !== undefined) {
+  if (options.body instanceof FormData) {
+    init.body = options.body;
+  } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }
   const response = await fetch(apiUrl(path), init);
-  const text = await response.text();
-  let body: unknown = null;
-  if (text !== '') {
-    try {
-      body = JSON.parse(text) as unknown;
-    } catch {
-      body = null;
-    }
-  }
+  const body = parseBody(await response.text());
+  if (response.status === 401) reportUnauthorized();
   if (!response.ok) throw errorOf(response.status, body);
   return body as T;
+}
+
+/** JSON, or null for an empty or non-JSON body (a 204, a proxy's HTML page). */
+export function parseBody(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }

@@ -3,6 +3,7 @@
  * reconnects with backoff after a drop (at once when the browser comes back online), and delivers each
  * event exactly once, in order: an event at or below the last delivered `seq` is dropped.
  */
+import { getCredential } from './credentials';
 import { apiUrl } from './http';
 import type { ConversationEvent, ConversationSnapshot, ServerFrame } from './types';
 
@@ -33,10 +34,15 @@ export interface TrackingOptions {
 
 export const AGENT_TRACKING_PATH = '/api/ws/agent-tracking';
 
-/** `ws(s)://` URL of the tracking endpoint, on this origin or on the configured API base. */
+/**
+ * `ws(s)://` URL of the tracking endpoint, on this origin or on the configured API base. Browsers cannot
+ * set headers on a WebSocket, so the stored credential travels as `?access_token=`.
+ */
 export function trackingUrl(): string {
   const http = new URL(apiUrl(AGENT_TRACKING_PATH), window.location.href);
   http.protocol = http.protocol === 'https:' ? 'wss:' : 'ws:';
+  const credential = getCredential();
+  if (credential !== null) http.searchParams.set('access_token', credential);
   return http.toString();
 }
 
@@ -101,6 +107,7 @@ export class TrackingSocket {
     this.clearRetry();
     this.dropSocket();
     this.handlers.onStatus?.(this.attempts === 0 ? 'connecting' : 'reconnecting');
+    // Built per connection: a credential entered after a 401 applies to the next reconnection.
     const url = this.options.url ?? trackingUrl();
     const socket = this.options.createSocket?.(url) ?? new WebSocket(url);
     this.socket = socket;

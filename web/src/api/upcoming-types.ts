@@ -1,5 +1,5 @@
 /**
- * Shapes of endpoints that other issues are building (escalations, agent catalog, models, knowledge,
+ * Shapes of endpoints that other issues are building (escalations, agent catalog, models,
  * analytics). Only the fields the pages need are required; the rest are optional so the pages keep
  * working as the contracts settle. The client normalizes list envelopes (`[...]` or `{ items: [...] }`).
  */
@@ -68,17 +68,6 @@ export interface ProviderHealth {
 export interface ModelCatalog {
   models: ModelInfo[];
   providers: ProviderHealth[];
-}
-
-export interface KnowledgeSource {
-  id: string;
-  name?: string;
-  kind?: string;
-  url?: string | null;
-  status?: string;
-  documents?: number;
-  chunks?: number;
-  lastSyncedAt?: string | null;
 }
 
 /** One day of the proposed `GET /api/analytics/overview?days=` (`{ series: [...] }`). */

@@ -27,7 +27,7 @@ describe('ChatPage', () => {
     render(<RouterProvider router={router} />);
 
     await user.type(screen.getByLabelText('Your message'), 'How do I rotate a key?{Enter}');
-    expect(requests[0]).toMatchObject({ method: 'POST', path: '/api/chat', body: { message: 'How do I rotate a key?' } });
+    expect(requests.find((request) => request.method === 'POST')).toMatchObject({ method: 'POST', path: '/api/chat', body: { message: 'How do I rotate a key?' } });
     await vi.waitFor(() => expect(router.state.location.pathname).toBe('/c/c1'));
     expect(screen.getByRole('link', { name: /How do I rotate a key\?/ })).toBeInTheDocument();
 

@@ -2,7 +2,8 @@
 import { useCallback, useEffect, type ReactNode } from 'react';
 import { Link, NavLink, useNavigate, useParams } from 'react-router';
 import { ChatView } from './chat-view';
-import { rememberConversation, useConversationList } from './conversation-list-store';
+import { rememberConversation } from './conversation-list-store';
+import { useConversations } from './use-conversations';
 import { useConversation } from './use-conversation';
 
 export function ChatPage(): ReactNode {
@@ -40,12 +41,13 @@ export function ChatPage(): ReactNode {
 }
 
 function ConversationList({ activeId }: { activeId: string | null }): ReactNode {
-  const entries = useConversationList();
+  const { entries, origin } = useConversations(activeId);
   return (
-    <nav className="conversation-list" aria-label="Conversations">
+    <nav className="conversation-list" aria-label="Conversations" data-origin={origin}>
       <Link to="/" className="button new-conversation">
         + New conversation
       </Link>
+      {origin === 'local' && <p className="muted small">Showing the conversations remembered by this browser: the server’s list could not be loaded.</p>}
       {entries.length === 0 ? (
         <p className="muted">No conversations yet.</p>
       ) : (

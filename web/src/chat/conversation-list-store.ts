@@ -1,6 +1,6 @@
 /**
- * The browser's own list of its conversations (the API has no listing endpoint yet): id, title (the
- * first message) and when it was last used, in localStorage.
+ * The browser's own list of its conversations: id, title (the first message) and when it was last used,
+ * in localStorage. It titles the server's list and stands in for it when that cannot be loaded.
  */
 import { useCallback, useSyncExternalStore } from 'react';
 
