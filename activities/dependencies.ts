@@ -1,5 +1,6 @@
 import type { Logger } from '../domain/logger.js';
 import type { EventLog } from './events/event-log.js';
+import type { KnowledgeServices } from './knowledge/knowledge-services.js';
 import type { ChatModel } from './llm/chat-model.js';
 import type { TurnMetrics } from './metrics/turn-metrics.js';
 import type { Store } from './persistence/store.js';
@@ -58,4 +59,6 @@ export interface ActivityDependencies {
   settings: PipelineSettings;
   /** Turn, stage and escalation metrics (the worker's `/metrics`); absent: nothing is measured. */
   metrics?: TurnMetrics;
+  /** Vector store, embeddings and live web for the knowledge layer; absent: lexical knowledge search only, no live web. */
+  knowledge?: KnowledgeServices;
 }
