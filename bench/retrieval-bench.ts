@@ -178,10 +178,10 @@ async function dropVectorIndex(directory: string, tableName: string): Promise<vo
 }
 
 function sweepSettings(): LanceDbSearchSettings[] {
-  if (indexType === 'ivf_pq') return [5, 10, 20, 40].flatMap((nprobes) => [2, 5, 10].map((refineFactor) => ({ nprobes, refineFactor })));
+  if (indexType === 'ivf_pq') return [5, 10, 20, 40].flatMap((nprobes) => [0, 2, 5, 10].map((refineFactor) => ({ nprobes, refineFactor })));
   const partitions = Math.max(1, Math.round(CHUNKS / Number(values['rows-per-partition'])));
   const probes = [...new Set([Math.ceil(partitions / 2), partitions])];
-  return probes.flatMap((nprobes) => [48, 64, 96, 192].flatMap((ef) => [{ nprobes, ef }, { nprobes, ef, refineFactor: 2 }]));
+  return probes.flatMap((nprobes) => [48, 64, 96, 192].flatMap((ef) => [{ nprobes, ef, refineFactor: 0 }, { nprobes, ef, refineFactor: 2 }]));
 }
 
 async function report(results: Record<string, unknown>): Promise<void> {

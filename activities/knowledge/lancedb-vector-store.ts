@@ -31,7 +31,7 @@ export interface LanceDbSearchSettings {
   nprobes: number;
   /** HNSW candidate list size (`ivf_hnsw_sq`); default: LanceDB's (1.5 × limit). */
   ef?: number;
-  /** Re-rank `limit × refineFactor` candidates on the full vectors: recall past the quantisation error, exact scores. */
+  /** Re-rank `limit × refineFactor` candidates on the full vectors: recall past the quantisation error, exact scores (0: off). */
   refineFactor?: number;
 }
 
@@ -136,7 +136,8 @@ export class LanceDbVectorStore implements VectorStore {
     else {
       query = query.nprobes(this.searchSettings.nprobes);
       if (this.searchSettings.ef !== undefined) query = query.ef(Math.max(this.searchSettings.ef, request.limit));
-      if (this.searchSettings.refineFactor !== undefined) query = query.refineFactor(this.searchSettings.refineFactor);
+      const refineFactor = this.searchSettings.refineFactor ?? 0;
+      if (refineFactor > 0) query = query.refineFactor(refineFactor);
     }
     const rows = (await query.toArray()) as Record<string, unknown>[];
     return rows.map(hitOf);
