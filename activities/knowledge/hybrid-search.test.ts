@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openKnowledgeFixture, type KnowledgeFixture } from '../../test-support/knowledge.js';
 import type { EmbeddingModel } from '../llm/embedding-model.js';
 import { DEMO_SOURCE_ID, seedDemoKnowledge } from '../retrieval/seed-demo-knowledge.js';
-import { searchKnowledgeHybrid } from './hybrid-search.js';
+import { HYBRID_FUSION, searchKnowledgeHybrid } from './hybrid-search.js';
 import { indexDocument } from './index-document.js';
 import { TermProximityReranker } from './rerank.js';
 
@@ -39,8 +39,8 @@ describe('searchKnowledgeHybrid (PostgreSQL + LanceDB on disk)', () => {
     expect(best?.updatedAt).toMatch(/^2025-/);
     expect(best?.retrievers.vector).toEqual({ score: expect.any(Number) as unknown, rank: expect.any(Number) as unknown });
     expect(best?.retrievers.lexical).toEqual({ score: expect.any(Number) as unknown, rank: expect.any(Number) as unknown });
-    const ranks = [best?.retrievers.vector?.rank ?? 0, best?.retrievers.lexical?.rank ?? 0];
-    expect(best?.score).toBeCloseTo(ranks.reduce((sum, rank) => sum + 1 / (60 + rank), 0), 12);
+    const { k, weights } = HYBRID_FUSION;
+    expect(best?.score).toBeCloseTo(weights.vector / (k + (best?.retrievers.vector?.rank ?? 0)) + weights.lexical / (k + (best?.retrievers.lexical?.rank ?? 0)), 12);
     expect(result.hits.length).toBe(5);
     expect(result.retrievers.vector).toMatchObject({ hits: expect.any(Number) as unknown });
     expect(result.retrievers.vector.error).toBeUndefined();

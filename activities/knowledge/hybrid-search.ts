@@ -1,13 +1,13 @@
 /**
  * Hybrid knowledge search: vector search (the `VectorStore`) and lexical search (PostgreSQL full text) run in
- * parallel under the same tenant, scope and source filters, fused by reciprocal rank fusion (k = 60), then
- * optionally reranked. Every hit keeps each retriever's score and rank as provenance. One retriever failing
+ * parallel under the same tenant, scope and source filters, fused by weighted reciprocal rank fusion
+ * ({@link HYBRID_FUSION}), then optionally reranked. Every hit keeps each retriever's score and rank as provenance. One retriever failing
  * degrades the search (its error is reported); only both failing throws.
  */
 import type { KnowledgeSearchHit } from '../../domain/knowledge.js';
 import type { EmbeddingModel } from '../llm/embedding-model.js';
 import type { KnowledgeHit, Store } from '../persistence/store.js';
-import { reciprocalRankFusion, RRF_K, type RankedList } from './reciprocal-rank-fusion.js';
+import { reciprocalRankFusion, type RankedList } from './reciprocal-rank-fusion.js';
 import type { Reranker } from './rerank.js';
 import type { VectorHit, VectorStore } from './vector-store.js';
 
@@ -47,6 +47,15 @@ export const MIN_CANDIDATES = 20;
 /** At most this many candidates per retriever, whatever the limit. */
 export const MAX_CANDIDATES = 200;
 
+/**
+ * Weighted RRF settings of hybrid search, chosen on the dev half of `npm run eval:retrieval` (see
+ * `bench/results/retrieval-eval.json`): a small k lets a retriever's first hit count (PostgreSQL full text often
+ * ranks the answering chunk first where the hashed local embedding misses it entirely), and lexical evidence
+ * weighs 1.5 times the vector evidence. With a semantic embedding model the vector side deserves more trust;
+ * the eval reports other models beside the local default when configured.
+ */
+export const HYBRID_FUSION = { k: 5, weights: { vector: 1, lexical: 1.5 } } as const;
+
 type Candidate = Omit<KnowledgeSearchHit, 'score' | 'retrievers'>;
 
 /** Runs both retrievers, fuses, reranks; see the module comment. */
@@ -61,10 +70,10 @@ export async function searchKnowledgeHybrid(deps: HybridSearchDeps, input: Hybri
     throw new Error(`knowledge search failed: vector: ${vector.error}; lexical: ${lexical.error}`);
   }
   const lists: RankedList<Candidate>[] = [
-    { retriever: 'vector', items: vector.items },
-    { retriever: 'lexical', items: lexical.items },
+    { retriever: 'vector', weight: HYBRID_FUSION.weights.vector, items: vector.items },
+    { retriever: 'lexical', weight: HYBRID_FUSION.weights.lexical, items: lexical.items },
   ];
-  const fused = reciprocalRankFusion(lists, { k: RRF_K }).map<KnowledgeSearchHit>((entry) => ({
+  const fused = reciprocalRankFusion(lists, { k: HYBRID_FUSION.k }).map<KnowledgeSearchHit>((entry) => ({
     ...entry.item,
     score: entry.score,
     retrievers: entry.retrievers,

@@ -38,4 +38,14 @@ describe('reciprocalRankFusion', () => {
     expect(reciprocalRankFusion([list('a', []), list('b', [])])).toEqual([]);
     expect(() => reciprocalRankFusion([], { k: -1 })).toThrow(RangeError);
   });
+
+  it('weights each list: weight / (k + rank), so a trusted retriever’s first hit can outrank a pair of middling ones', () => {
+    const lists = [list('vector', ['v1', 'both']), { ...list('lexical', ['l1', 'both']), weight: 3 }];
+    const fused = reciprocalRankFusion(lists, { k: 5 });
+    expect(fused.map((entry) => entry.id)).toEqual(['both', 'l1', 'v1']);
+    expect(fused[0]?.score).toBeCloseTo(1 / 7 + 3 / 7, 12);
+    expect(fused[1]?.score).toBeCloseTo(3 / 6, 12);
+    expect(reciprocalRankFusion([{ ...list('a', ['x']), weight: 0 }], { k: 0 })[0]?.score).toBe(0);
+    expect(() => reciprocalRankFusion([{ ...list('a', ['x']), weight: -1 }])).toThrow(RangeError);
+  });
 });

@@ -3,7 +3,8 @@
  * `1 / (k + rank)` (rank 1-based) and the item's fused score is the sum over the lists that found it.
  * Only ranks matter, so retrievers whose scores live on different scales (cosine similarity, `ts_rank_cd`)
  * combine without calibration. `k = 60` is the paper's constant: large enough that an item ranked first by
- * one retriever does not drown an item ranked well by both.
+ * one retriever does not drown an item ranked well by both. A list may carry a weight (weighted RRF): its
+ * items then add `weight / (k + rank)`, for retrievers known to be more reliable than the others.
  */
 
 /** The paper's constant, used unless a caller passes another. */
@@ -12,6 +13,8 @@ export const RRF_K = 60;
 /** One retriever's result: its name and its hits, best first, each with the retriever's own score. */
 export interface RankedList<Item> {
   retriever: string;
+  /** Multiplies this list's contributions (default 1; must be >= 0). */
+  weight?: number;
   items: { id: string; item: Item; score: number }[];
 }
 
@@ -33,6 +36,8 @@ export function reciprocalRankFusion<Item>(lists: readonly RankedList<Item>[], o
   if (!(k >= 0)) throw new RangeError(`k must be >= 0, got ${k}`);
   const fused = new Map<string, FusedItem<Item> & { bestRank: number }>();
   for (const list of lists) {
+    const weight = list.weight ?? 1;
+    if (!(weight >= 0)) throw new RangeError(`weight of ${list.retriever} must be >= 0, got ${weight}`);
     list.items.forEach((entry, index) => {
       const rank = index + 1;
       let current = fused.get(entry.id);
@@ -42,7 +47,7 @@ export function reciprocalRankFusion<Item>(lists: readonly RankedList<Item>[], o
       }
       if (current.retrievers[list.retriever] !== undefined) return;
       current.retrievers[list.retriever] = { score: entry.score, rank };
-      current.score += 1 / (k + rank);
+      current.score += weight / (k + rank);
       current.bestRank = Math.min(current.bestRank, rank);
     });
   }

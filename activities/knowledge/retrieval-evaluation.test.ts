@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDemoArticles } from '../retrieval/seed-demo-knowledge.js';
-import { firstRelevantRank, loadEvaluationQuestions, metricsOf, normalizeForMatch } from './retrieval-evaluation.js';
+import { evaluationSplitOf, firstRelevantRank, loadEvaluationQuestions, metricsOf, normalizeForMatch, quantileMs } from './retrieval-evaluation.js';
 
 describe('the retrieval question set', () => {
   it('labels every question with a quote found exactly once in its article and in no other', async () => {
@@ -33,5 +33,21 @@ describe('scoring', () => {
 
   it('computes recall@k and MRR from first-relevant ranks', () => {
     expect(metricsOf([1, 3, null, 6])).toEqual({ questions: 4, recallAt1: 0.25, recallAt5: 0.5, recallAt10: 0.75, mrr: Number(((1 + 1 / 3 + 1 / 6) / 4).toFixed(4)) });
+  });
+});
+
+describe('the dev / held-out split and latency quantiles', () => {
+  it('splits the questions deterministically by id into two non-empty halves', async () => {
+    const questions = await loadEvaluationQuestions();
+    const dev = questions.filter((question) => evaluationSplitOf(question.id) === 'dev');
+    expect(dev.length).toBeGreaterThan(questions.length / 3);
+    expect(dev.length).toBeLessThan((2 * questions.length) / 3);
+    expect(questions.map((question) => evaluationSplitOf(question.id))).toEqual(questions.map((question) => evaluationSplitOf(question.id)));
+  });
+
+  it('takes nearest-rank quantiles', () => {
+    expect(quantileMs([5, 1, 3, 2, 4], 0.5)).toBe(3);
+    expect(quantileMs([5, 1, 3, 2, 4], 0.95)).toBe(5);
+    expect(quantileMs([], 0.5)).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  * relevant chunk lands. A chunk is relevant when it belongs to the labelled article and contains the labelled
  * quote (compared without Markdown emphasis, case or whitespace), so labels survive re-chunking.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { EmbeddingModel } from '../llm/embedding-model.js';
@@ -27,6 +28,19 @@ export const DEPTH = 10;
 
 export async function loadEvaluationQuestions(file: URL = QUESTIONS_FILE): Promise<EvaluationQuestion[]> {
   return QuestionSetSchema.parse(JSON.parse(await readFile(file, 'utf8'))).questions;
+}
+
+/** The two halves of the question set: tune on `dev`, report `heldOut` untouched. */
+export const EvaluationSplit = { dev: 'dev', heldOut: 'heldOut' } as const;
+export type EvaluationSplit = (typeof EvaluationSplit)[keyof typeof EvaluationSplit];
+
+/**
+ * Deterministic split by question id: the low bit of the first byte of sha256(id). Fixed before any tuning,
+ * independent of the question text and labels.
+ */
+export function evaluationSplitOf(questionId: string): EvaluationSplit {
+  const firstByte = createHash('sha256').update(questionId).digest()[0] ?? 0;
+  return (firstByte & 1) === 0 ? EvaluationSplit.dev : EvaluationSplit.heldOut;
 }
 
 /** What a retriever returned for one question: chunk texts with their document ids, best first. */
@@ -102,16 +116,31 @@ export async function retrieve(deps: EvaluationDeps, mode: RetrievalMode, tenant
   return hits;
 }
 
-/** Per question and mode, the first relevant rank. */
-export async function evaluate(
-  deps: EvaluationDeps,
-  tenantId: string,
-  questions: readonly EvaluationQuestion[],
-  modes: readonly RetrievalMode[],
-): Promise<Map<RetrievalMode, (number | null)[]>> {
+/** Per mode, the first relevant rank of each question and how long each retrieval took (ms). */
+export interface EvaluationRun {
+  ranks: Map<RetrievalMode, (number | null)[]>;
+  durationsMs: Map<RetrievalMode, number[]>;
+}
+
+/** Per question and mode, the first relevant rank and the retrieval's duration. */
+export async function evaluate(deps: EvaluationDeps, tenantId: string, questions: readonly EvaluationQuestion[], modes: readonly RetrievalMode[]): Promise<EvaluationRun> {
   const ranks = new Map<RetrievalMode, (number | null)[]>(modes.map((mode) => [mode, []]));
+  const durationsMs = new Map<RetrievalMode, number[]>(modes.map((mode) => [mode, []]));
   for (const question of questions) {
-    for (const mode of modes) ranks.get(mode)?.push(firstRelevantRank(question, await retrieve(deps, mode, tenantId, question.question)));
+    for (const mode of modes) {
+      const started = performance.now();
+      const chunks = await retrieve(deps, mode, tenantId, question.question);
+      durationsMs.get(mode)?.push(performance.now() - started);
+      ranks.get(mode)?.push(firstRelevantRank(question, chunks));
+    }
   }
-  return ranks;
+  return { ranks, durationsMs };
+}
+
+/** The `fraction` quantile (nearest rank) of `values`, rounded to 0.1 ms; null when empty. */
+export function quantileMs(values: readonly number[], fraction: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((left, right) => left - right);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return Number((sorted[index] ?? 0).toFixed(1));
 }
