@@ -1,9 +1,11 @@
 /**
  * Crash test: API, worker and Temporal dev server as separate processes sharing PostgreSQL and Redis.
  * The worker is killed with SIGKILL in the middle of a slow agent step; a new worker finishes the turn.
+ * The API runs as in production (`jwt` auth mode): the customer calls it with a signed JWT.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { createStore } from '../activities/persistence/kysely-store.js';
 import type { Store } from '../activities/persistence/store.js';
@@ -19,6 +21,9 @@ let api: ManagedProcess;
 const workers: ManagedProcess[] = [];
 let environment: Record<string, string>;
 let apiUrl: string;
+let token: string;
+
+const JWT_SECRET = 'crash-test-shared-secret-of-at-least-32-bytes';
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -33,7 +38,19 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     // Every model call takes 4 s: the agent step is slow enough to kill the worker inside it.
     AGENTCRAFT_OFFLINE_LATENCY_MS: '4000',
+    AGENTCRAFT_AUTH_MODE: 'jwt',
+    AGENTCRAFT_JWT_SECRET: JWT_SECRET,
+    AGENTCRAFT_JWT_ISSUER: 'https://issuer.crash.test',
+    AGENTCRAFT_JWT_AUDIENCE: 'agentcraft',
   };
+  token = await new SignJWT({ tenant_id: 'default', roles: ['customer'], customer_id: 'crash-customer' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('crash-customer')
+    .setIssuer('https://issuer.crash.test')
+    .setAudience('agentcraft')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(JWT_SECRET));
   workers.push(startProcess('workers/worker-main.ts', environment));
   api = startProcess('api/server.ts', environment);
   await Promise.all([workers[0]!.waitForOutput(/worker running/), api.waitForOutput(/api listening/)]);
@@ -50,14 +67,14 @@ describe('crash recovery', () => {
   it('finishes a turn exactly once after its worker is killed mid-way through a slow agent step', async () => {
     const response = await fetch(`${apiUrl}/api/chat`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ message: 'How do I rotate an API key?', customerId: 'crash-customer' }),
     });
     expect(response.status).toBe(202);
     const { conversationId, turnId } = (await response.json()) as { conversationId: string; turnId: string };
 
     const events: ConversationEvent[] = [];
-    const socket = new WebSocket(`${apiUrl.replace('http', 'ws')}/api/ws/agent-tracking`);
+    const socket = new WebSocket(`${apiUrl.replace('http', 'ws')}/api/ws/agent-tracking?access_token=${encodeURIComponent(token)}`);
     socket.on('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString()) as { type: string; event?: ConversationEvent };
       if (frame.type === 'event' && frame.event !== undefined) events.push(frame.event);

@@ -32,7 +32,8 @@ describe('redactingLoggerOptions', () => {
     const logger = pino({ ...redactingLoggerOptions() }, sink);
     logger.info({ customer: { email: 'jane@example.com', iban: 'DE89370400440532013000' } }, 'card 4242 4242 4242 4242 charged for %s', '+44 20 7946 0958');
     const line = lines.join('');
-    expect(line).not.toMatch(/jane@example\.com|DE8937|4242 4242|7946/);
+    // Whole values only: a fragment such as "7946" can occur in the line's timestamp.
+    expect(line).not.toMatch(/jane@example\.com|DE8937|4242 4242|20 7946 0958/);
     expect(line).toContain('[card number redacted]');
   });
 });
