@@ -74,7 +74,6 @@ const environmentSchema = z.object({
     }
   }),
   AGENTCRAFT_CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233'),
-  AGENTCRAFT_CODEC_AUTH_TOKEN: optionalString,
   AGENTCRAFT_WEB_ALLOWED_HOSTS: z.string().default(''),
   AGENTCRAFT_WEB_USER_AGENT: optionalString,
   AGENTCRAFT_WEB_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
@@ -178,8 +177,6 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
       keys: values.AGENTCRAFT_CODEC_KEYS,
       /** Origins allowed to call `/api/codec` from a browser (the Temporal Web UI). */
       corsOrigins: values.AGENTCRAFT_CODEC_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
-      /** Bearer token the codec endpoint requires (unset: none; role-based access arrives with the auth work). */
-      authToken: values.AGENTCRAFT_CODEC_AUTH_TOKEN,
     },
     /** Web retrieval (see `activities/web/create-web-fetcher.ts`): Firecrawl when a key or URL is set, else the built-in fetcher. */
     web: {

@@ -69,7 +69,12 @@ describe('codec keys configuration', () => {
     const keys = parseCodecKeys(` ${encoded(keyB)} , ${encoded(keyA)} `);
     expect(keys.map((key) => key.id)).toEqual(['key-b', 'key-a']);
     expect(keys[1]?.key.equals(keyA.key)).toBe(true);
-    expect(loadConfiguration({ AGENTCRAFT_CODEC_KEYS: encoded(keyA) }).codec).toMatchObject({ keys: [{ id: 'key-a' }], corsOrigins: ['http://localhost:8233'], authToken: undefined });
+    expect(loadConfiguration({ AGENTCRAFT_CODEC_KEYS: encoded(keyA) }).codec).toMatchObject({ keys: [{ id: 'key-a' }], corsOrigins: ['http://localhost:8233'] });
+  });
+
+  it('has no shared codec token any more: the endpoint takes the operator role', () => {
+    const codec = loadConfiguration({ AGENTCRAFT_CODEC_KEYS: encoded(keyA), AGENTCRAFT_CODEC_AUTH_TOKEN: 'old-shared-token' }).codec;
+    expect(Object.keys(codec).sort()).toEqual(['corsOrigins', 'keys']);
   });
 
   it('means no encryption when unset', () => {

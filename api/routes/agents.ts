@@ -23,8 +23,10 @@ import type { RouteDependencies } from './route-dependencies.js';
 import { bindLogFields } from '../request-context.js';
 import type { Logger } from 'pino';
 
-const agentIdSchema = z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be an agent id');
-const versionSchema = z.coerce.number().int().min(1);
+/** An agent id in a path. */
+export const agentIdSchema = z.string().regex(/^[a-z][a-z0-9-]{0,99}$/, 'must be an agent id');
+/** An agent version number in a path. */
+export const versionSchema = z.coerce.number().int().min(1);
 const editorSchema = z.string().trim().min(1).max(200);
 
 export const saveAgentBodySchema = z.strictObject({

@@ -6,9 +6,9 @@ import { principalOf, requireRole } from '../auth/principal.js';
 import { parseOrThrow } from '../errors.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
-const windowSchema = z.looseObject({
-  /** Look-back window in days (default 30). */
-  days: z.coerce.number().min(0.001).max(3650).default(30),
+/** Query of every analytics report. */
+export const windowSchema = z.looseObject({
+  days: z.coerce.number().min(0.001).max(3650).default(30).meta({ description: 'Look-back window in days (default 30)' }),
 });
 
 function sinceOf(days: number): string {

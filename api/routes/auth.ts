@@ -12,7 +12,8 @@ import { principalOf, requireRole } from '../auth/principal.js';
 import { ApiError, ErrorCode, parseOrThrow } from '../errors.js';
 import { jsonBody } from './json-body.js';
 
-const keyIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be an API key id');
+/** An API key id in a path. */
+export const keyIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be an API key id');
 export const createApiKeyBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   roles: z.array(RoleSchema).min(1).max(5).default(['integrator']),

@@ -40,9 +40,9 @@ beforeAll(async () => {
   const auth = { mode: 'jwt' } as const;
   api = await startApiServer({
     ...base,
-    configuration: { temporal: temporalConfiguration, waitTimeoutMs: 30_000, auth, codec: { keys, corsOrigins: [WEB_UI_ORIGIN], authToken: undefined } },
+    configuration: { temporal: temporalConfiguration, waitTimeoutMs: 30_000, auth, codec: { keys, corsOrigins: [WEB_UI_ORIGIN] } },
   });
-  apiWithoutKeys = await startApiServer({ ...base, configuration: { temporal: temporalConfiguration, waitTimeoutMs: 30_000, auth, codec: { keys: [], corsOrigins: [WEB_UI_ORIGIN], authToken: undefined } } });
+  apiWithoutKeys = await startApiServer({ ...base, configuration: { temporal: temporalConfiguration, waitTimeoutMs: 30_000, auth, codec: { keys: [], corsOrigins: [WEB_UI_ORIGIN] } } });
 });
 
 afterAll(async () => {

@@ -16,8 +16,10 @@ import { conversationParamsSchema } from '../schemas.js';
 import { jsonBody } from './json-body.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
-const agentBodySchema = z.strictObject({ agent: z.string().trim().min(1).max(200) });
-const replyBodySchema = z.strictObject({
+/** Body of takeover and release: the person stepping in or out. */
+export const agentBodySchema = z.strictObject({ agent: z.string().trim().min(1).max(200) });
+/** Body of a person's message to the customer. */
+export const replyBodySchema = z.strictObject({
   agent: z.string().trim().min(1).max(200),
   message: z.string().trim().min(1, 'must not be empty').max(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`),
 });

@@ -15,7 +15,8 @@ import { bindLogFields } from '../request-context.js';
 import { conversationParamsSchema, turnParamsSchema } from '../schemas.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
-const conversationListQuerySchema = z.looseObject({
+/** Query of `GET /api/conversations` (also documented by the OpenAPI generator). */
+export const conversationListQuerySchema = z.looseObject({
   customerId: z.string().trim().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });

@@ -15,7 +15,8 @@ import type { RouteDependencies } from './route-dependencies.js';
 import type { EscalationRecord } from '../../activities/persistence/store.js';
 
 const statusSchema = z.enum(['pending', 'approved', 'edited', 'rejected', 'timed_out']);
-const escalationIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,160}$/, 'must be an escalation id');
+/** An escalation id in a path (`<turnId>.review`). */
+export const escalationIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,160}$/, 'must be an escalation id');
 
 export const escalationQuerySchema = z.looseObject({
   status: statusSchema.optional(),

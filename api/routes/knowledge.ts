@@ -29,11 +29,12 @@ const knowledgeGuard: RequestHandler = (request, response, next) => {
   requireRole(roles, Scope.knowledge)(request, response, next);
 };
 
-const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be an id');
+/** A knowledge source or document id (in paths and upload fields). */
+export const knowledgeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be an id');
 const listOf = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter((item) => item !== ''));
 
 export const listDocumentsQuerySchema = z.looseObject({
-  sourceId: idSchema.optional(),
+  sourceId: knowledgeIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -45,7 +46,8 @@ export const searchQuerySchema = z.looseObject({
   sourceId: listOf.optional(),
 });
 
-const uploadFieldsSchema = z.looseObject({ sourceId: idSchema.optional(), title: z.string().trim().min(1).max(300).optional() });
+/** The text fields of a multipart document upload (the file part is checked apart). */
+export const uploadFieldsSchema = z.looseObject({ sourceId: knowledgeIdSchema.optional(), title: z.string().trim().min(1).max(300).optional() });
 
 const sourceNotFound = (id: string) => new ApiError(404, ErrorCode.notFound, `Knowledge source ${id} not found`);
 
@@ -64,7 +66,7 @@ export function knowledgeRouter(dependencies: RouteDependencies): Router {
   const sync: SyncClient = { temporal: dependencies.temporal, taskQueue: configuration.temporal.taskQueue, rpcTimeoutMs: configuration.temporalRpcTimeoutMs };
 
   async function sourceOr404(request: Request): Promise<KnowledgeSourceRecord> {
-    const id = parseOrThrow(idSchema, request.params.id, 'source id');
+    const id = parseOrThrow(knowledgeIdSchema, request.params.id, 'source id');
     const source = await sources.getSource(tenantOf(request), id);
     if (source === null) throw sourceNotFound(id);
     return source;
@@ -134,7 +136,7 @@ export function knowledgeRouter(dependencies: RouteDependencies): Router {
   });
 
   router.delete('/api/knowledge/documents/:id', async (request, response) => {
-    const id = parseOrThrow(idSchema, request.params.id, 'document id');
+    const id = parseOrThrow(knowledgeIdSchema, request.params.id, 'document id');
     const tenantId = tenantOf(request);
     const document = await sources.getDocument(tenantId, id);
     const upload = await sources.deleteUpload(tenantId, id);
