@@ -19,7 +19,7 @@ import { openKnowledgeServices } from './knowledge-setup.js';
 import type { KnowledgeServices } from '../activities/knowledge/knowledge-services.js';
 import { loadTenantQaPolicies } from '../activities/qa/tenant-policies.js';
 import type { Store } from '../activities/persistence/store.js';
-import { seedDemoKnowledge } from '../activities/retrieval/seed-demo-knowledge.js';
+import { DEMO_SOURCE_ID, seedDemoKnowledge } from '../activities/retrieval/seed-demo-knowledge.js';
 import { AGENT_CATALOG } from '../activities/agents/catalog.js';
 
 export interface Services {
@@ -62,6 +62,11 @@ export async function openServices(configuration: Configuration, logger: Logger)
 /** Loads the demo help center into the default tenant when enabled (idempotent, by content hash), vectors included when `knowledge` is given. */
 export async function seedKnowledgeIfEnabled(configuration: Configuration, store: Store, logger: Logger, knowledge?: KnowledgeServices): Promise<void> {
   if (!configuration.seedDemoKnowledge) return;
+  // Listed like any other source (documents, chunks, freshness) on the knowledge page.
+  await store.knowledgeSources.ensureSource(
+    { tenantId: DEFAULT_TENANT_ID, kind: 'upload', name: 'Demo help center (Brightloom)', settings: { builtIn: true }, scopes: [], syncIntervalSeconds: 0 },
+    DEMO_SOURCE_ID,
+  );
   const counts = await seedDemoKnowledge(store, DEFAULT_TENANT_ID, knowledge);
   logger.info(counts, 'demo knowledge base loaded');
 }

@@ -26,6 +26,10 @@ export class KnowledgeSourceStore {
   createSource(input: NewKnowledgeSource): Promise<KnowledgeSourceRecord> {
     return sources.createSource(this.#db, input);
   }
+  /** Creates the source under a fixed id unless it exists (built-in sources such as the demo help center). */
+  ensureSource(input: NewKnowledgeSource, id: string): Promise<KnowledgeSourceRecord> {
+    return sources.createSource(this.#db, input, id);
+  }
   /** The tenant's default "Uploads" source, created on first use. */
   ensureUploadSource(tenantId: string): Promise<KnowledgeSourceRecord> {
     return sources.ensureUploadSource(this.#db, tenantId);
