@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../domain/failure-types.js';
 import type { Database } from './database.js';
-import { toEscalationRecord, toIsoString, toJson, toNumber } from './row-mappers.js';
+import { toAuditEntry, toEscalationRecord, toJson, toNumber } from './row-mappers.js';
 import type { AuditEntry, EscalationFilter, EscalationRecord, EscalationStats, NewEscalation, Store } from './store.js';
 
 function notFound(id: string): ApplicationFailure {
@@ -110,16 +110,7 @@ export async function listAudit(db: Kysely<Database>, filter: { tenantId?: strin
   if (filter.subjectType !== undefined) query = query.where('subject_type', '=', filter.subjectType);
   if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId);
   const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 200).execute();
-  return rows.map((row) => ({
-    id: String(row.id),
-    tenantId: row.tenant_id,
-    actor: row.actor,
-    action: row.action,
-    subjectType: row.subject_type,
-    subjectId: row.subject_id,
-    details: row.details,
-    at: toIsoString(row.at),
-  }));
+  return rows.map(toAuditEntry);
 }
 
 /** Escalation rate, reasons and time to decision since a time (the analytics API's escalation panel). */

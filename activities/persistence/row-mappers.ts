@@ -4,8 +4,8 @@
  */
 import type { Selectable, Updateable } from 'kysely';
 import type { StageTiming } from '../../domain/types.js';
-import type { ConversationTable, EscalationTable, KnowledgeChunkTable, MessageTable, TurnStageTable, TurnTable } from './database.js';
-import type { ConversationRecord, EscalationRecord, KnowledgeHit, MessageRecord, Store, TurnRecord } from './store.js';
+import type { AuditLogTable, ConversationTable, EscalationTable, KnowledgeChunkTable, MessageTable, TurnStageTable, TurnTable } from './database.js';
+import type { AuditEntry, ConversationRecord, EscalationRecord, KnowledgeHit, MessageRecord, Store, TurnRecord } from './store.js';
 
 /** An ISO-8601 UTC string from a driver timestamp. */
 export function toIsoString(value: Date | string): string {
@@ -33,6 +33,19 @@ export function toJson(value: unknown): string {
 }
 
 /** A `conversations` row as the record the store returns. */
+export function toAuditEntry(row: Selectable<AuditLogTable>): AuditEntry {
+  return {
+    id: String(row.id),
+    tenantId: row.tenant_id,
+    actor: row.actor,
+    action: row.action,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    details: row.details,
+    at: toIsoString(row.at),
+  };
+}
+
 export function toConversationRecord(row: Selectable<ConversationTable>): ConversationRecord {
   return {
     id: row.id,

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { ColumnType, Kysely, Selectable } from 'kysely';
 import type { AuditLogTable } from './database.js';
-import { toIsoString, toIsoStringOrNull, toJson } from './row-mappers.js';
+import { toAuditEntry, toIsoString, toIsoStringOrNull, toJson } from './row-mappers.js';
 import type { AuditEntry } from './store.js';
 
 type Timestamp = ColumnType<Date | string, Date | string | undefined, Date | string>;
@@ -147,16 +147,7 @@ export function createSecurityStore<Shape>(database: Kysely<Shape>): SecuritySto
       if (action !== undefined) query = query.where('action', '=', action);
       if (beforeId !== undefined) query = query.where('id', '<', beforeId);
       const rows = await query.orderBy('id', 'desc').limit(limit).execute();
-      return rows.map((row) => ({
-        id: String(row.id),
-        tenantId: row.tenant_id,
-        actor: row.actor,
-        action: row.action,
-        subjectType: row.subject_type,
-        subjectId: row.subject_id,
-        details: row.details,
-        at: toIsoString(row.at),
-      }));
+      return rows.map(toAuditEntry);
     },
   };
 }
