@@ -10,7 +10,7 @@
 import { ApplicationFailure, condition, continueAsNew, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { IngestDocumentResult } from '../activities/knowledge/ingestion/ingestion-types.js';
-import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failure-types.js';
+import { FailureType, NON_RETRYABLE_FAILURE_TYPES } from '../domain/failure-types.js';
 import type { IngestionProgress } from '../domain/knowledge.js';
 import { getIngestionProgress, uploadAdded, type CrawlItem, type IngestSourceCarry, type IngestSourceInput } from './messages.js';
 
@@ -144,7 +144,7 @@ export async function ingestSourceWorkflow(input: IngestSourceInput): Promise<In
       // The source may be gone (deleted mid-sync): the original failure is what matters.
       if (isCancellation(recordError)) throw recordError;
     }
-    throw ApplicationFailure.nonRetryable(`Sync of knowledge source ${input.sourceId} failed: ${messageOf(error)}`, 'KnowledgeSyncFailed');
+    throw ApplicationFailure.nonRetryable(`Sync of knowledge source ${input.sourceId} failed: ${messageOf(error)}`, FailureType.KnowledgeSyncFailed);
   }
   if (carry !== null || uploadsWaiting) {
     return continueAsNew<typeof ingestSourceWorkflow>({ ...input, carried: carry ?? { syncId: ref.syncId, kind: 'upload', progress, maxDepth: 0, maxPages: 0, queue: [], seen: [] } });
