@@ -27,6 +27,22 @@ export const localModelCallOptions: LocalActivityOptions = {
 };
 export const localModel = proxyLocalActivities<Activities>(localModelCallOptions);
 
+/**
+ * Routing that calls an LLM (`TurnPlan.routeCall`): a regular, heartbeating activity. One short structured
+ * call; the router falls back to the offline classifier when the LLM fails, so retries only cover a lost
+ * worker or a failed catalog read.
+ */
+export const routeCallOptions: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
+};
+
+/** The route stage as a regular activity, with a summary for the Web UI. */
+export function routeAsActivity(...args: Parameters<Activities['routeQuestion']>): ReturnType<Activities['routeQuestion']> {
+  return model.routeQuestion.executeWithOptions({ ...routeCallOptions, summary: 'route the question to specialists' }, args);
+}
+
 type ModelActivities = Pick<Activities, 'runAgent' | 'reviewFindings' | 'synthesizeAnswer'>;
 
 /** The model-calling activities of one turn, each with a one-line summary for the Web UI. */

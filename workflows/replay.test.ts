@@ -10,7 +10,8 @@ describe('saved workflow histories replay against the current code', () => {
     const labels = [...new Set(files.map((file) => file.split('-')[0]))];
     expect(labels.length).toBeGreaterThanOrEqual(1);
     for (const label of labels) {
-      // Every version has these three; later versions add histories of newer paths (out-of-scope, v5).
+      // Every version has these three; later versions add histories of newer paths (out-of-scope and webhooks, v5;
+      // routing as a regular activity with a provider, and a turn the provider refuses, v6).
       expect(files.filter((file) => file.startsWith(`${label}-`))).toEqual(
         expect.arrayContaining([`${label}-conversation-history.json`, `${label}-turn-answered-history.json`, `${label}-turn-escalated-history.json`]),
       );

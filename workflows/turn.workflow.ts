@@ -6,7 +6,7 @@ import { condition, getExternalWorkflowHandle, isCancellation, log, patched, set
 import type { Stage } from '../domain/constants.js';
 import type { ReviewPolicy } from '../activities/index.js';
 import type { AgentFinding, Passage, QaResult, RouteDecision, SourceResult, SynthesizedAnswer, TurnAgent, TurnResult } from '../domain/types.js';
-import { local, modelCalls, type ModelCalls } from './activity-options.js';
+import { local, modelCalls, routeAsActivity, type ModelCalls } from './activity-options.js';
 import { reviewAnswer } from './review.js';
 import { getTurnState, reportEscalation, reviewDecision, type ReviewDecision, type TurnInput, type TurnState } from './messages.js';
 import {
@@ -35,6 +35,8 @@ const BLACKBOARD_ROUND = 'blackboard-round';
 const OUT_OF_SCOPE = 'out-of-scope-decline';
 /** A turn no model would answer (budget, content policy, nothing fits) goes to a person instead of failing. */
 const ESCALATE_MODEL_REFUSALS = 'escalate-model-refusals';
+/** Routing that calls an LLM runs as a regular activity when the plan says so (runs recorded before: local). */
+const ROUTE_AS_ACTIVITY = 'route-as-activity';
 
 export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   const state = initialTurnState(input.turnId);
@@ -174,7 +176,10 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnResult> {
   let plan: Awaited<ReturnType<typeof local.beginTurn>> | undefined;
   try {
     plan = await local.beginTurn({ ...turn, tenantId: input.tenantId, customerId: input.customerId, turnNumber: input.turnNumber, workflowId: workflowInfo().workflowId, message: input.message, metadata: input.metadata });
-    const route = await stage('route', () => local.routeQuestion({ ...turn, question: input.message, tenantId: input.tenantId }));
+    const routeInput = { ...turn, question: input.message, tenantId: input.tenantId };
+    // The marker is written only when routing goes remote, so offline turns keep their command sequence.
+    const routeRemotely = plan.routeCall === 'activity' && patched(ROUTE_AS_ACTIVITY);
+    const route = await stage('route', () => (routeRemotely ? routeAsActivity(routeInput) : local.routeQuestion(routeInput)));
     state.route = route;
     if (route.outOfScope === true && patched(OUT_OF_SCOPE)) {
       return await deliver(outOfScopeResult(input.turnId, plan.outOfScope ?? 'decline'), { agents: [], llmCalls: [], confidence: 1, costUsd: 0, escalated: false, escalationId: null });

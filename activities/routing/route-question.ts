@@ -10,11 +10,22 @@ import { createRouter, type Router } from './router.js';
 import { createTenantRouters } from './tenant-routers.js';
 import { DEFAULT_TENANT_ID } from '../../domain/constants.js';
 import { callContextOf } from '../llm/call-context.js';
+import type { ChatModel } from '../llm/chat-model.js';
+import { withHeartbeat } from '../llm/heartbeat.js';
 
 export interface RouteQuestionInput extends TurnRef {
   question: string;
   /** The conversation's tenant; when absent it is read from the conversation (once per conversation). */
   tenantId?: string;
+}
+
+/**
+ * True when routing calls this model over the network (the LLM strategy): any model but the offline
+ * extractive one, which the router ignores (see `createRouter`). `beginTurn` then plans routing as a regular
+ * activity; the offline classifier stays a local activity.
+ */
+export function routingCallsModel(chatModel: Pick<ChatModel, 'provider'>): boolean {
+  return chatModel.provider !== 'offline';
 }
 
 /** Conversations whose tenant is remembered (a bounded map; the oldest entry goes first). */
@@ -74,17 +85,21 @@ export function createRoutingActivities(dependencies: ActivityDependencies, opti
     /**
      * Route stage: intent, complexity, language, sensitivity, out-of-scope, and the specialists to involve
      * (primary first, each with team, score, reason and catalog version; disabled agents dropped). LLM when a real model is configured, else the
-     * learned classifier with the keyword fallback.
+     * learned classifier with the keyword fallback. The workflow runs it as a regular activity when it calls an
+     * LLM (`TurnPlan.routeCall`), as a local one otherwise.
      */
     async routeQuestion(input: RouteQuestionInput): Promise<RouteDecision> {
       return stages.run(
         input,
         'route',
-        async () => {
-          const decided = await (await routerReady(input)).route(input.question, { context: callContextOf({ ...input, purpose: 'route' }) });
-          // One catalog read per route: versions for the chosen agents, and disabled agents dropped.
-          return applyCatalogState(decided, await dependencies.store.listAgents());
-        },
+        // Heartbeats while the LLM answers (a regular activity then has a heartbeat timeout); the whole
+        // body, since loading or training the classifier on a cold worker takes a moment too.
+        () =>
+          withHeartbeat(async (abortSignal) => {
+            const decided = await (await routerReady(input)).route(input.question, { abortSignal, context: callContextOf({ ...input, purpose: 'route' }) });
+            // One catalog read per route: versions for the chosen agents, and disabled agents dropped.
+            return applyCatalogState(decided, await dependencies.store.listAgents());
+          }),
         (route) => ({
           summary: route.outOfScope === true ? 'out of scope' : route.agents.map((agent) => agent.agentId).join(', '),
           trace: { route },

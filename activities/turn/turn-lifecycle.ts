@@ -7,6 +7,7 @@ import { TurnOutcome, outcomeOfDelivered, secondsSince } from '../metrics/turn-m
 import type { MessageRecord, Store } from '../persistence/store.js';
 import { createStageRecorder, type StageOutcome, type TurnTracePatch } from './stage-recorder.js';
 import { createWebhookDispatcher } from '../webhooks/dispatch.js';
+import { routingCallsModel } from '../routing/route-question.js';
 
 export type { TurnTracePatch };
 
@@ -22,6 +23,12 @@ export interface BeginTurnInput extends TurnRef {
 /** How this turn runs, decided by the worker's configuration when the turn begins. */
 export interface TurnPlan {
   modelCalls: 'activity' | 'local-activity';
+  /**
+   * How the route stage runs: a regular activity when routing calls an LLM (it survives a worker crash
+   * mid-call, heartbeats, shows in the Web UI), a local one for the offline classifier. Absent in plans
+   * recorded before routing could run as an activity (those route locally).
+   */
+  routeCall?: 'activity' | 'local-activity';
   /** How a review of this turn runs (absent in plans recorded before review policies existed). */
   review?: ReviewPolicy;
   /** What an out-of-scope question gets: a polite decline, or a decline that offers a person. */
@@ -59,6 +66,14 @@ export interface RecordConversationStatusInput {
 export const FAILED_TURN_ANSWER =
   'Sorry — something went wrong while preparing this answer. Please try again in a moment; nothing you sent was lost.';
 
+/**
+ * How routing runs: as a regular activity when it calls an LLM, unless the operator forced model calls to
+ * local activities (`AGENTCRAFT_MODEL_CALLS=local-activity`, the only way a remote model gets that setting).
+ */
+function routeCallOf(dependencies: Pick<ActivityDependencies, 'chatModel' | 'settings'>): NonNullable<TurnPlan['routeCall']> {
+  return routingCallsModel(dependencies.chatModel) && !dependencies.settings.modelCallsAsLocalActivities ? 'activity' : 'local-activity';
+}
+
 /** Stores a turn's message once: its id is derived from the turn id and role, so retries are no-ops. */
 function saveTurnMessage(store: Store, turn: TurnRef, message: Pick<MessageRecord, 'role' | 'content' | 'citations' | 'confidence'>): Promise<MessageRecord> {
   return store.saveMessage({ id: `${turn.turnId}:${message.role}`, conversationId: turn.conversationId, turnId: turn.turnId, ...message });
@@ -86,6 +101,7 @@ export function createTurnLifecycleActivities(dependencies: ActivityDependencies
       await publishEvent(eventLog, input, EventType.turnStarted, { turnNumber: input.turnNumber, workflowId: input.workflowId, message: input.message }, 'begin');
       return {
         modelCalls: dependencies.settings.modelCallsAsLocalActivities ? 'local-activity' : 'activity',
+        routeCall: routeCallOf(dependencies),
         review: reviewPolicyOf(dependencies.settings),
         outOfScope: dependencies.settings.outOfScopeAction ?? 'decline',
       };
