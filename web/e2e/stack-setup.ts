@@ -5,6 +5,7 @@
  * stops everything afterwards. Tests read the URLs with `inject()`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,12 +13,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PreviewServer } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { JWT_AUDIENCE, JWT_ISSUER } from './jwt';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     apiUrl: string;
     temporalUiUrl: string;
+    /** HS256 secret the stack accepts JWTs with (development mode stays on for credential-less requests). */
+    jwtSecret: string;
+    /** Origin reserved for an integrator's site (`e2e/auth.e2e.ts` serves it), allowed by the API's CORS. */
+    shopUrl: string;
   }
 }
 
@@ -67,8 +73,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const setupTemporal = spawnSync(process.execPath, ['scripts/setup-temporal.mjs'], { cwd: repoRoot, encoding: 'utf8' });
   if (setupTemporal.status !== 0) throw new Error(`Temporal CLI setup failed:\n${setupTemporal.stdout}${setupTemporal.stderr}`);
 
-  const [apiPort, temporalPort, temporalUiPort, webPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [apiPort, temporalPort, temporalUiPort, webPort, shopPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const shopUrl = `http://127.0.0.1:${shopPort}`;
   const dataDirectory = mkdtempSync(path.join(tmpdir(), 'agentcraft-e2e-'));
+  const jwtSecret = randomBytes(32).toString('hex');
   let output = '';
   const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['workers/embedded.ts'], {
     cwd: repoRoot,
@@ -84,6 +92,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // Slow enough that a test can act while specialists work and the answer streams.
       AGENTCRAFT_OFFLINE_LATENCY_MS: process.env.AGENTCRAFT_OFFLINE_LATENCY_MS ?? '1500',
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      // Development mode stays on (no credential: the all-roles user), and JWTs are verified too, so the
+      // sign-in and widget-token scenarios use real, signed customer tokens.
+      AGENTCRAFT_JWT_SECRET: jwtSecret,
+      AGENTCRAFT_JWT_ISSUER: JWT_ISSUER,
+      AGENTCRAFT_JWT_AUDIENCE: JWT_AUDIENCE,
+      AGENTCRAFT_CORS_ORIGINS: shopUrl,
     },
   });
   const keep = (chunk: Buffer): void => {
@@ -102,6 +116,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('baseUrl', `http://127.0.0.1:${webPort}`);
     project.provide('apiUrl', apiUrl);
     project.provide('temporalUiUrl', `http://127.0.0.1:${temporalUiPort}`);
+    project.provide('jwtSecret', jwtSecret);
+    project.provide('shopUrl', shopUrl);
   } catch (error) {
     await stopStack(child);
     rmSync(dataDirectory, { recursive: true, force: true });

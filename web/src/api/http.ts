@@ -1,8 +1,9 @@
 /**
  * A tiny fetch wrapper: JSON in and out, the API's `{ error: { code, message, requestId } }` as `ApiError`.
- * Sends the stored credential as `Authorization: Bearer` and reports every 401 (the sign-in dialog opens).
+ * Sends the credential as `Authorization: Bearer`; after a 401 it retries once when the widget's token
+ * provider hands out a fresh token, and otherwise reports the 401 (the sign-in dialog opens).
  */
-import { authorizationHeaders, reportUnauthorized } from './credentials';
+import { authorizationHeaders, credentialPending, ensureCredential, refreshCredential, reportUnauthorized } from './credentials';
 
 export class ApiError extends Error {
   constructor(
@@ -53,6 +54,16 @@ export function apiUrl(path: string): string {
 }
 
 export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  if (credentialPending()) await ensureCredential();
+  let response = await send(path, options);
+  if (response.status === 401 && (await refreshCredential())) response = await send(path, options);
+  const body = parseBody(await response.text());
+  if (response.status === 401) reportUnauthorized();
+  if (!response.ok) throw errorOf(response.status, body);
+  return body as T;
+}
+
+function send(path: string, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json', ...authorizationHeaders(), ...options.headers };
   const init: RequestInit = { method: options.method ?? 'GET', headers };
   if (options.signal !== undefined) init.signal = options.signal;
@@ -62,11 +73,7 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }
-  const response = await fetch(apiUrl(path), init);
-  const body = parseBody(await response.text());
-  if (response.status === 401) reportUnauthorized();
-  if (!response.ok) throw errorOf(response.status, body);
-  return body as T;
+  return fetch(apiUrl(path), init);
 }
 
 /** JSON, or null for an empty or non-JSON body (a 204, a proxy's HTML page). */
@@ -76,5 +83,25 @@ export function parseBody(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch {
     return null;
+  }
+}
+
+/** What `GET /api/auth/me` says about the current credential. */
+export type AuthProbe = 'accepted' | 'refused' | 'unknown';
+
+/**
+ * Asks `GET /api/auth/me` whether the credential is still accepted. Used after a WebSocket closed before
+ * opening: browsers hide the upgrade's 401, so the REST answer tells a refused credential from a network
+ * problem. A 401 goes through `requestJson` (token refresh, then the sign-in dialog).
+ */
+export async function probeAuthorization(): Promise<AuthProbe> {
+  try {
+    await requestJson<unknown>('/api/auth/me');
+    return 'accepted';
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return 'refused';
+    // A server without /api/auth/me has no authentication to refuse with.
+    if (error instanceof ApiError && error.notAvailable) return 'accepted';
+    return 'unknown';
   }
 }

@@ -1,15 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventFrame, FakeWebSocket } from '../test/fake-websocket';
+import { setCredentialProvider } from './credentials';
+import type { AuthProbe } from './http';
 import type { ConversationEvent } from './types';
-import { TrackingSocket, type ConnectionStatus } from './tracking-socket';
+import { TrackingSocket, trackingUrl, type ConnectionStatus } from './tracking-socket';
 
-function start(fromSeq = 0) {
+function start(fromSeq = 0, probe?: () => Promise<AuthProbe>) {
   const events: ConversationEvent[] = [];
   const statuses: ConnectionStatus[] = [];
   const socket = new TrackingSocket(
     'c1',
     { onEvent: (event) => events.push(event), onStatus: (status) => statuses.push(status) },
-    { fromSeq, url: 'ws://test/api/ws/agent-tracking', backoffMs: [100], createSocket: (url) => new FakeWebSocket(url) as unknown as WebSocket },
+    {
+      fromSeq,
+      url: 'ws://test/api/ws/agent-tracking',
+      backoffMs: [100],
+      createSocket: (url) => new FakeWebSocket(url) as unknown as WebSocket,
+      ...(probe === undefined ? {} : { probeAuthorization: probe }),
+    },
   );
   socket.start();
   return { socket, events, statuses };
@@ -89,5 +97,82 @@ describe('TrackingSocket', () => {
     const second = FakeWebSocket.latest();
     second.open();
     expect(second.sent).toEqual([{ type: 'subscribe', conversationId: 'c1', fromSeq: 1 }]);
+  });
+
+  it('after a socket closed before opening, stops reconnecting when GET /api/auth/me refuses the credential', async () => {
+    const probe = vi.fn(() => Promise.resolve<AuthProbe>('refused'));
+    const { statuses } = start(0, probe);
+    FakeWebSocket.latest().drop();
+    await vi.waitFor(() => expect(statuses.at(-1)).toBe('unauthorized'));
+    expect(probe).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(10_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it('after a socket closed before opening, reconnects when the credential is still accepted (a network problem)', async () => {
+    const probe = vi.fn(() => Promise.resolve<AuthProbe>('unknown'));
+    const { statuses } = start(0, probe);
+    FakeWebSocket.latest().drop();
+    await vi.waitFor(() => expect(probe).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(statuses.at(-1)).toBe('reconnecting'));
+    vi.advanceTimersByTime(100);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(statuses).not.toContain('unauthorized');
+  });
+
+  it('does not probe after a drop of a socket that had opened', () => {
+    const probe = vi.fn(() => Promise.resolve<AuthProbe>('refused'));
+    start(0, probe);
+    FakeWebSocket.latest().open();
+    FakeWebSocket.latest().drop();
+    vi.advanceTimersByTime(100);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(probe).not.toHaveBeenCalled();
+  });
+});
+
+describe('TrackingSocket with a token provider (the widget)', () => {
+  beforeEach(() => {
+    FakeWebSocket.instances = [];
+    vi.stubGlobal('WebSocket', FakeWebSocket);
+  });
+  afterEach(() => {
+    setCredentialProvider(null);
+    vi.unstubAllGlobals();
+  });
+
+  it('fetches the first token before connecting and sends it as ?access_token=', async () => {
+    let release: (token: string) => void = () => undefined;
+    let token: string | null = null;
+    setCredentialProvider({
+      current: () => token,
+      refresh: () =>
+        new Promise((resolve) => {
+          release = (value) => {
+            token = value;
+            resolve(value);
+          };
+        }),
+    });
+    const socket = new TrackingSocket('c1', { onEvent: () => undefined }, { createSocket: (url) => new FakeWebSocket(url) as unknown as WebSocket });
+    socket.start();
+    expect(FakeWebSocket.instances).toHaveLength(0);
+    release('jwt-1');
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    expect(new URL(FakeWebSocket.latest().url).searchParams.get('access_token')).toBe('jwt-1');
+    expect(new URL(trackingUrl()).searchParams.get('access_token')).toBe('jwt-1');
+    socket.stop();
+  });
+
+  it('opens nothing when stopped while the token is still being fetched', async () => {
+    let resolveToken: (token: string) => void = () => undefined;
+    setCredentialProvider({ current: () => null, refresh: () => new Promise((resolve) => (resolveToken = resolve)) });
+    const socket = new TrackingSocket('c1', { onEvent: () => undefined }, { createSocket: (url) => new FakeWebSocket(url) as unknown as WebSocket });
+    socket.start();
+    socket.stop();
+    resolveToken('jwt-late');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(FakeWebSocket.instances).toHaveLength(0);
   });
 });

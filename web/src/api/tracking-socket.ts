@@ -2,12 +2,17 @@
  * Client of `/api/ws/agent-tracking` for one conversation. Subscribes with the last `seq` it delivered,
  * reconnects with backoff after a drop (at once when the browser comes back online), and delivers each
  * event exactly once, in order: an event at or below the last delivered `seq` is dropped.
+ *
+ * Browsers do not tell a script why a WebSocket upgrade failed, so a socket that closes before opening
+ * makes it ask `GET /api/auth/me`: a 401 there (after the widget's token refresh, if any) means the
+ * credential was refused; the client then stops reconnecting and reports `unauthorized` (the same 401 opens
+ * the app's sign-in dialog).
  */
-import { getCredential } from './credentials';
-import { apiUrl } from './http';
+import { credentialPending, ensureCredential, getCredential } from './credentials';
+import { apiUrl, probeAuthorization, type AuthProbe } from './http';
 import type { ConversationEvent, ConversationSnapshot, ServerFrame } from './types';
 
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'closed';
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorized' | 'closed';
 
 export interface SnapshotInfo {
   state: ConversationSnapshot | null;
@@ -30,6 +35,8 @@ export interface TrackingOptions {
   /** Delays between reconnection attempts; the last one repeats. */
   backoffMs?: number[];
   createSocket?: (url: string) => WebSocket;
+  /** Asked after a socket closed before opening (default: `GET /api/auth/me`). */
+  probeAuthorization?: () => Promise<AuthProbe>;
 }
 
 export const AGENT_TRACKING_PATH = '/api/ws/agent-tracking';
@@ -52,6 +59,8 @@ export class TrackingSocket {
   private attempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
+  /** Bumped whenever the current attempt is abandoned: a late token fetch or probe answer is then ignored. */
+  private epoch = 0;
   private readonly backoffMs: number[];
 
   constructor(
@@ -107,11 +116,25 @@ export class TrackingSocket {
     this.clearRetry();
     this.dropSocket();
     this.handlers.onStatus?.(this.attempts === 0 ? 'connecting' : 'reconnecting');
+    if (!credentialPending()) {
+      this.open();
+      return;
+    }
+    // The widget fetches its first token from the integrator's backend before connecting.
+    const epoch = this.epoch;
+    void ensureCredential().then(() => {
+      if (!this.stopped && epoch === this.epoch) this.open();
+    });
+  }
+
+  private open(): void {
     // Built per connection: a credential entered after a 401 applies to the next reconnection.
     const url = this.options.url ?? trackingUrl();
     const socket = this.options.createSocket?.(url) ?? new WebSocket(url);
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       socket.send(JSON.stringify({ type: 'subscribe', conversationId: this.conversationId, fromSeq: this.seq }));
     };
     socket.onmessage = (message: MessageEvent) => {
@@ -127,8 +150,21 @@ export class TrackingSocket {
     socket.onclose = () => {
       if (socket !== this.socket) return;
       this.socket = null;
-      this.scheduleReconnect();
+      if (opened) this.scheduleReconnect();
+      else this.checkRefusal();
     };
+  }
+
+  /** Closed before opening: a refused credential or a network problem; the REST API tells which. */
+  private checkRefusal(): void {
+    if (this.stopped) return;
+    const epoch = this.epoch;
+    this.handlers.onStatus?.('reconnecting');
+    void (this.options.probeAuthorization ?? probeAuthorization)().then((answer) => {
+      if (this.stopped || epoch !== this.epoch) return;
+      if (answer === 'refused') this.handlers.onStatus?.('unauthorized');
+      else this.scheduleReconnect();
+    });
   }
 
   private scheduleReconnect(): void {
@@ -158,6 +194,7 @@ export class TrackingSocket {
   };
 
   private dropSocket(): void {
+    this.epoch += 1;
     const socket = this.socket;
     this.socket = null;
     if (socket === null) return;

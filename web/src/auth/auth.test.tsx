@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -112,5 +112,42 @@ describe('authentication in the shell', () => {
     await vi.waitFor(() => expect(within(mainNavigation()).getAllByRole('link')).toHaveLength(4), { timeout: 5000 });
     expect(screen.queryByTestId('dev-mode-banner')).not.toBeInTheDocument();
     expect(screen.queryByTestId('principal')).not.toBeInTheDocument();
+  });
+
+  it('opens the sign-in dialog when the chat’s WebSocket closes before opening and /api/auth/me then answers 401', async () => {
+    let expired = false;
+    const requests = stubFetch({
+      'GET /api/auth/me': () => (expired ? { status: 401, body: { error: { code: 'unauthorized', message: 'Token expired' } } } : { body: customerMe }),
+      'GET /api/conversations/c1': () => ({ status: 404, body: { error: { code: 'conversation_not_found', message: 'Conversation not found' } } }),
+      'GET /api/conversations': () => ({ body: { conversations: [] } }),
+    });
+    renderAt('/c/c1');
+    await screen.findByTestId('principal');
+    await vi.waitFor(() => expect(FakeWebSocket.instances.length).toBeGreaterThan(0));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    // The token expired: the server refuses the upgrade, which the browser reports only as a close.
+    expired = true;
+    const probesBefore = requests.filter((request) => request.path === '/api/auth/me').length;
+    act(() => FakeWebSocket.latest().drop());
+    const dialog = await screen.findByRole('dialog', { name: 'Sign in' });
+    expect(dialog).toHaveTextContent('The server refused a request with your current credential.');
+    expect(requests.filter((request) => request.path === '/api/auth/me')).toHaveLength(probesBefore + 1);
+    expect(screen.getByText('Live updates stopped: the server did not accept your sign-in.')).toBeInTheDocument();
+  });
+
+  it('keeps reconnecting, without a dialog, when a socket closes before opening but the credential is still accepted', async () => {
+    const requests = stubFetch({
+      'GET /api/auth/me': () => ({ body: customerMe }),
+      'GET /api/conversations/c1': () => ({ status: 404, body: { error: { code: 'conversation_not_found', message: 'Conversation not found' } } }),
+      'GET /api/conversations': () => ({ body: { conversations: [] } }),
+    });
+    renderAt('/c/c1');
+    await screen.findByTestId('principal');
+    await vi.waitFor(() => expect(FakeWebSocket.instances.length).toBeGreaterThan(0));
+    const probesBefore = requests.filter((request) => request.path === '/api/auth/me').length;
+    act(() => FakeWebSocket.latest().drop());
+    await vi.waitFor(() => expect(FakeWebSocket.instances.length).toBeGreaterThan(1), { timeout: 5000 });
+    expect(requests.filter((request) => request.path === '/api/auth/me')).toHaveLength(probesBefore + 1);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 });

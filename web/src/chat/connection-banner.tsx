@@ -5,6 +5,7 @@ import type { ConnectionStatus } from '../api/tracking-socket';
 const TEXT: Partial<Record<ConnectionStatus, string>> = {
   reconnecting: 'Connection lost — reconnecting…',
   offline: 'You are offline. Updates will resume when the connection is back.',
+  unauthorized: 'Live updates stopped: the server did not accept your sign-in.',
 };
 
 export function ConnectionBanner({ status }: { status: ConnectionStatus }): ReactNode {

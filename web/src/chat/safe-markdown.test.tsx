@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from './conversation-state';
 import { MessageBubble } from './message-bubble';
 import { linkCitations, SafeMarkdown } from './safe-markdown';
@@ -98,5 +98,17 @@ describe('MessageBubble citations', () => {
   it('shows a human support reply like any message', () => {
     render(<MessageBubble message={{ ...delivered, id: 'h1', role: 'human_agent', citations: [], content: 'Hi, Ana here.' }} />);
     expect(screen.getByRole('article', { name: 'Support team said' })).toHaveTextContent('Hi, Ana here.');
+  });
+});
+
+describe('SafeMarkdown before its renderer has loaded', () => {
+  it('shows the text as escaped plain text, then the rendered Markdown', async () => {
+    vi.resetModules();
+    const fresh = await import('./safe-markdown');
+    const { container } = render(<fresh.SafeMarkdown text={'**Bold** <img src=x onerror="alert(1)">'} />);
+    expect(container.querySelector('.markdown-loading')).toHaveTextContent('**Bold** <img src=x onerror="alert(1)">');
+    expect(container.querySelector('img')).toBeNull();
+    expect((await screen.findByText('Bold')).tagName).toBe('STRONG');
+    expect(container.querySelector('.markdown-loading')).toBeNull();
   });
 });

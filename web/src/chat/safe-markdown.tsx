@@ -1,84 +1,50 @@
 /**
- * Renders model and reviewer text as Markdown, safely: raw HTML is dropped (never parsed), and
- * react-markdown's URL filter turns `javascript:` and other unsafe links into nothing. Numbered markers
- * (`[1]`) of known citations become buttons that open the cited passage.
+ * `SafeMarkdown`: model and reviewer text as sanitized Markdown (`markdown-renderer.tsx`). The renderer and
+ * its Markdown stack load on first use (or on `preloadMarkdown()`), out of the app's initial JavaScript;
+ * until then the text shows as plain text, escaped by React like any string.
  */
-import { createContext, useContext, useMemo, type ReactNode } from 'react';
-import Markdown, { type Components } from 'react-markdown';
-import remarkGfm from 'remark-gfm';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import type { SafeMarkdownProps } from './markdown-citations';
 
-export interface SafeMarkdownProps {
-  text: string;
-  /** Indexes that may be linked (only those of the delivered answer: streamed numbers are provisional). */
-  citationIndexes?: number[];
-  onCitation?: (index: number) => void;
-  openCitation?: number | null;
-  /** Prefix of the passage ids, for `aria-controls`. */
-  idPrefix?: string;
+export { linkCitations } from './markdown-citations';
+export type { SafeMarkdownProps } from './markdown-citations';
+
+type Renderer = ComponentType<SafeMarkdownProps>;
+let loaded: Renderer | null = null;
+let loading: Promise<{ default: Renderer }> | null = null;
+
+function loadRenderer(): Promise<{ default: Renderer }> {
+  loading ??= import('./markdown-renderer').then((module) => {
+    loaded = module.MarkdownRenderer;
+    return { default: module.MarkdownRenderer };
+  });
+  return loading;
 }
 
-const CITATION_HREF = '#citation-';
+const LazyRenderer = lazy(loadRenderer);
 
-interface CitationContextValue {
-  onCitation?: (index: number) => void;
-  openCitation: number | null;
-  idPrefix: string;
+/** Starts loading the Markdown renderer (the chat calls it once it has painted). */
+export function preloadMarkdown(): Promise<unknown> {
+  return loadRenderer();
 }
-const CitationContext = createContext<CitationContextValue>({ openCitation: null, idPrefix: 'passage' });
 
-/** Turns `[n]` into a link to `#citation-n` for each known index. */
-export function linkCitations(text: string, indexes: number[]): string {
-  if (indexes.length === 0) return text;
-  const known = new Set(indexes);
-  return text.replace(/\[(\d{1,3})\](?!\()/g, (marker, digits: string) =>
-    known.has(Number(digits)) ? `[\\[${digits}\\]](${CITATION_HREF}${digits})` : marker,
+export function SafeMarkdown(props: SafeMarkdownProps): ReactNode {
+  // Once loaded, render it directly: no Suspense boundary, no fallback flash on later messages.
+  if (loaded !== null) {
+    const Loaded = loaded;
+    return <Loaded {...props} />;
+  }
+  return (
+    <Suspense fallback={<PlainText text={props.text} />}>
+      <LazyRenderer {...props} />
+    </Suspense>
   );
 }
 
-function CitationMarker({ index, children }: { index: number; children: ReactNode }): ReactNode {
-  const { onCitation, openCitation, idPrefix } = useContext(CitationContext);
+function PlainText({ text }: { text: string }): ReactNode {
   return (
-    <button
-      type="button"
-      className="citation-marker"
-      aria-label={`Source ${index}`}
-      aria-expanded={openCitation === index}
-      aria-controls={`${idPrefix}-${index}`}
-      onClick={() => onCitation?.(index)}
-    >
-      {children}
-    </button>
-  );
-}
-
-/** Stable across renders, so markers keep their identity (and focus) while the answer re-renders. */
-const components: Components = {
-  a({ href, children }) {
-    if (href?.startsWith(CITATION_HREF) === true) return <CitationMarker index={Number(href.slice(CITATION_HREF.length))}>{children}</CitationMarker>;
-    if (href === undefined || href === '') return <span>{children}</span>;
-    return (
-      <a href={href} target="_blank" rel="noopener noreferrer nofollow">
-        {children}
-      </a>
-    );
-  },
-  img({ alt }) {
-    // Remote images would leak the reader's address to any host a model names: show the alt text.
-    return <span className="image-alt">{alt ?? ''}</span>;
-  },
-};
-
-const remarkPlugins = [remarkGfm];
-
-export function SafeMarkdown({ text, citationIndexes = [], onCitation, openCitation = null, idPrefix = 'passage' }: SafeMarkdownProps): ReactNode {
-  const context = useMemo(() => ({ openCitation, idPrefix, ...(onCitation === undefined ? {} : { onCitation }) }), [openCitation, idPrefix, onCitation]);
-  return (
-    <CitationContext value={context}>
-      <div className="markdown">
-        <Markdown remarkPlugins={remarkPlugins} skipHtml components={components}>
-          {linkCitations(text, citationIndexes)}
-        </Markdown>
-      </div>
-    </CitationContext>
+    <div className="markdown markdown-loading">
+      <p>{text}</p>
+    </div>
   );
 }

@@ -2,7 +2,8 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { stubFetch } from '../test/fetch-stub';
+import { AuthProvider } from '../auth/auth-context';
+import { developmentMe, stubFetch } from '../test/fetch-stub';
 import { ReviewQueuePage } from './review-queue-page';
 
 const escalation = {
@@ -107,5 +108,75 @@ describe('ReviewQueuePage', () => {
     await user.click(confirm);
     await screen.findByText('Decision sent: reassign.');
     expect(requests.find((request) => request.method === 'POST')?.body).toEqual({ action: 'reassign', reviewer: 'ana', assignee: 'billing team' });
+  });
+});
+
+describe('ReviewQueuePage with a signed-in principal', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  const reviewerMe = {
+    principal: { subject: 'ana@acme.test', tenantId: 'acme', roles: ['reviewer'], method: 'jwt', customerId: null },
+    developmentMode: false,
+  };
+
+  function renderSignedIn() {
+    return render(
+      <MemoryRouter>
+        <AuthProvider>
+          <ReviewQueuePage pollMs={60_000} />
+        </AuthProvider>
+      </MemoryRouter>,
+    );
+  }
+
+  it('signs decisions, take-overs and replies with the principal’s subject without asking for a name', async () => {
+    const user = userEvent.setup();
+    window.localStorage.setItem('agentcraft.reviewer', 'someone typed earlier');
+    const second = { ...escalation, id: 'c2.1.review', conversationId: 'c2', turnId: 'c2.1', reason: 'refund over the limit' };
+    const requests = stubFetch({
+      'GET /api/auth/me': () => ({ body: reviewerMe }),
+      'GET /api/escalations': () => ({ body: { escalations: [escalation, second] } }),
+      'POST /api/conversations/c1/takeover': () => ({ status: 202, body: { conversationId: 'c1', status: 'human_takeover' } }),
+      'POST /api/conversations/c1/messages': () => ({ status: 202, body: {} }),
+      'POST /api/escalations/c2.1.review/decision': () => ({ body: { accepted: true } }),
+    });
+    renderSignedIn();
+    expect(await screen.findByTestId('reviewer-identity')).toHaveTextContent('Deciding as ana@acme.test');
+    expect(screen.queryByLabelText('Your name')).not.toBeInTheDocument();
+    const card = await screen.findByRole('article', { name: 'customer asked for a person' });
+    expect(within(card).queryByText('Enter your name above to decide.')).not.toBeInTheDocument();
+    await user.click(within(card).getByRole('button', { name: 'Take over' }));
+    await user.type(await within(card).findByLabelText('Reply to the customer'), 'Hello, Ana here.');
+    await user.click(within(card).getByRole('button', { name: 'Send reply' }));
+    await within(card).findByText('Reply sent.');
+    await user.click(within(screen.getByRole('article', { name: 'refund over the limit' })).getByRole('button', { name: 'Approve' }));
+    await screen.findByText('Decision sent: approve.');
+    const posts = requests.filter((request) => request.method === 'POST');
+    expect(posts.map((request) => request.body)).toEqual([
+      { agent: 'ana@acme.test' },
+      { agent: 'ana@acme.test', message: 'Hello, Ana here.' },
+      { action: 'approve', reviewer: 'ana@acme.test' },
+    ]);
+  });
+
+  it('keeps the name field in development mode, filled with the development subject until the reviewer types another', async () => {
+    const user = userEvent.setup();
+    const requests = stubFetch({
+      'GET /api/auth/me': () => ({ body: developmentMe }),
+      'GET /api/escalations': () => ({ body: { escalations: [escalation] } }),
+      'POST /api/escalations/c1.2.review/decision': () => ({ body: { accepted: true } }),
+    });
+    renderSignedIn();
+    const field = await screen.findByLabelText('Your name');
+    await vi.waitFor(() => expect(field).toHaveValue('dev-user'));
+    expect(screen.queryByTestId('reviewer-identity')).not.toBeInTheDocument();
+    await user.clear(field);
+    expect(field).toHaveValue('');
+    expect(await screen.findByRole('button', { name: 'Approve' })).toBeDisabled();
+    await user.type(field, 'bo');
+    await user.click(screen.getByRole('button', { name: 'Approve' }));
+    await screen.findByText('Decision sent: approve.');
+    expect(requests.find((request) => request.method === 'POST')?.body).toEqual({ action: 'approve', reviewer: 'bo' });
+    expect(window.localStorage.getItem('agentcraft.reviewer')).toBe('bo');
   });
 });

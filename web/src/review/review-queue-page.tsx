@@ -7,13 +7,12 @@ import { api } from '../api/client';
 import { ResourceView } from '../components/resource-view';
 import { useResource } from '../components/use-resource';
 import { EscalationCard } from './escalation-card';
-import { useReviewerName } from './reviewer-name';
+import { useReviewer, type Reviewer } from './reviewer-name';
 
 export const REVIEW_POLL_MS = 4000;
 
 export function ReviewQueuePage({ pollMs = REVIEW_POLL_MS }: { pollMs?: number }): ReactNode {
-  const [reviewer, setReviewer] = useReviewerName();
-  const nameId = useId();
+  const reviewer = useReviewer();
   const { resource, reload, updatedAt } = useResource(() => api.listEscalations('pending'), [], pollMs);
   const [announcement, setAnnouncement] = useState('');
   const onDecided = useCallback(
@@ -27,10 +26,7 @@ export function ReviewQueuePage({ pollMs = REVIEW_POLL_MS }: { pollMs?: number }
     <div className="page review-page">
       <header className="page-header">
         <h1>Reviewer queue</h1>
-        <div className="field inline">
-          <label htmlFor={nameId}>Your name</label>
-          <input id={nameId} value={reviewer} onChange={(event) => setReviewer(event.target.value)} autoComplete="name" placeholder="e.g. Ana" />
-        </div>
+        <ReviewerField reviewer={reviewer} />
       </header>
       <p className="success-text" role="status" data-testid="review-announcement">
         {announcement}
@@ -45,13 +41,31 @@ export function ReviewQueuePage({ pollMs = REVIEW_POLL_MS }: { pollMs?: number }
             <ul className="escalation-list">
               {escalations.map((escalation) => (
                 <li key={escalation.id}>
-                  <EscalationCard escalation={escalation} reviewer={reviewer} onDecided={onDecided} />
+                  <EscalationCard escalation={escalation} reviewer={reviewer.name} onDecided={onDecided} />
                 </li>
               ))}
             </ul>
           </>
         )}
       </ResourceView>
+    </div>
+  );
+}
+
+/** Who decides: the signed-in principal (read-only), or a name field (development mode, no authentication). */
+function ReviewerField({ reviewer }: { reviewer: Reviewer }): ReactNode {
+  const nameId = useId();
+  if (reviewer.fromPrincipal) {
+    return (
+      <p className="muted" data-testid="reviewer-identity">
+        Deciding as <strong>{reviewer.name}</strong>
+      </p>
+    );
+  }
+  return (
+    <div className="field inline">
+      <label htmlFor={nameId}>Your name</label>
+      <input id={nameId} value={reviewer.name} onChange={(event) => reviewer.setName(event.target.value)} autoComplete="name" placeholder="e.g. Ana" />
     </div>
   );
 }

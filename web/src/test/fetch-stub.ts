@@ -6,6 +6,8 @@ export interface StubbedRequest {
   path: string;
   body: unknown;
   headers: Record<string, string>;
+  /** `fetch`'s `credentials` option, when given. */
+  credentials?: RequestCredentials;
 }
 
 export type StubHandler = (request: StubbedRequest) => { status?: number; body: unknown };
@@ -23,7 +25,8 @@ export function stubFetch(routes: Record<string, StubHandler>): StubbedRequest[]
       const method = init.method ?? 'GET';
       const path = String(input);
       const headers = { ...(init.headers as Record<string, string> | undefined) };
-      const request = { method, path, headers, body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : init.body };
+      const request: StubbedRequest = { method, path, headers, body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : init.body };
+      if (init.credentials !== undefined) request.credentials = init.credentials;
       requests.push(request);
       const key = patterns.find((pattern) => `${method} ${path}`.startsWith(pattern));
       const { status = 200, body } = key === undefined ? { status: 404, body: { error: { code: 'not_found', message: `No route for ${method} ${path}` } } } : routes[key]!(request);

@@ -1,13 +1,16 @@
 /**
  * `widget.js`: `<script src="https://agentcraft.example/widget.js" data-title="Help" async></script>`
- * mounts a floating chat in a shadow root, so the host page's styles and ours never mix.
+ * mounts a floating chat in a shadow root, so the host page's styles and ours never mix. With
+ * `data-token` / `data-token-url` it authenticates as the integrator's customer (`widget-token.ts`).
  */
 import { createRoot } from 'react-dom/client';
+import { setCredentialProvider } from '../api/credentials';
 import { setApiBase } from '../api/http';
 import chatCss from '../styles.css?inline';
 import widgetCss from './widget.css?inline';
 import { Widget } from './widget';
 import { readWidgetOptions } from './widget-options';
+import { widgetCredentialProvider } from './widget-token';
 
 const HOST_ID = 'agentcraft-widget';
 
@@ -15,6 +18,7 @@ function mount(script: HTMLScriptElement | null): void {
   if (document.getElementById(HOST_ID) !== null) return;
   const options = readWidgetOptions(script, window.location.href);
   setApiBase(options.apiBase);
+  setCredentialProvider(widgetCredentialProvider(options));
   const host = document.createElement('div');
   host.id = HOST_ID;
   document.body.appendChild(host);

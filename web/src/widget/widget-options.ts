@@ -9,6 +9,21 @@ export interface WidgetOptions {
   primaryColor: string;
   openOnLoad: boolean;
   greeting: string;
+  /** `data-token`: a short-lived customer JWT the integrator's backend minted for this page. */
+  token?: string;
+  /** `data-token-url`: the integrator's endpoint answering `{ "token": "…" }` (fetched with cookies). */
+  tokenUrl?: string;
+}
+
+/** An http(s) URL resolved against the page (the integrator's own backend), or undefined. */
+function httpUrlOf(value: string | undefined, pageUrl: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  try {
+    const url = new URL(value, pageUrl);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `<script src=".../widget.js" data-title="Help" data-position="left" data-customer-id="c-42" …>`. */
@@ -25,5 +40,7 @@ export function readWidgetOptions(script: HTMLScriptElement | null, pageUrl: str
     primaryColor: /^#[0-9a-f]{3,8}$/i.test(color) ? color : '#1d4ed8',
     openOnLoad: data.open === 'true',
     greeting: data.greeting ?? 'Ask us anything.',
+    ...(data.token?.trim() ? { token: data.token.trim() } : {}),
+    ...(httpUrlOf(data.tokenUrl, pageUrl) === undefined ? {} : { tokenUrl: httpUrlOf(data.tokenUrl, pageUrl) }),
   };
 }
