@@ -1,14 +1,21 @@
 /**
- * `VectorStore` on LanceDB, embedded and on disk (the default). One table per vector size
- * (`chunks_<dimensions>d`), cosine distance, upserts merged on (tenant, id). Writes from one process are
- * serialised per table (LanceDB commits are optimistic; a merge racing another merge could insert twice), and
- * reads check for other processes' commits (`readConsistencyInterval`, default 0 s = every read).
- * `optimize()` compacts, builds the scalar indexes and, from `index.minRows` rows on, the ANN index.
+ * `VectorStore` on LanceDB, embedded and on disk (the default). One table per tenant and vector size
+ * (`chunks_<dimensions>d_t<encoded tenant id>`, see `tenantTableName`): tenant isolation is structural, and a
+ * search needs no tenant filter (that filter cost ~2 ms of CPU per query at 100k chunks). Cosine distance,
+ * upserts merged on id. Writes from one process are serialised per table (LanceDB commits are optimistic; a merge
+ * racing another merge could insert twice), and reads check for other processes' commits
+ * (`readConsistencyInterval`, default 0 s = every read). `optimize()` compacts every tenant table, builds its
+ * scalar indexes and, from `index.minRows` rows on, its ANN index.
+ *
+ * Earlier versions kept every tenant in one table, `chunks_<dimensions>d`: it is ignored (not read, not
+ * deleted). Documents indexed there are re-embedded on their source's next sync, because `indexDocument` finds
+ * their vectors missing from the tenant table.
  */
 import path from 'node:path';
 import lancedb from '@lancedb/lancedb';
 import type { Connection, Table } from '@lancedb/lancedb';
-import { RESULT_COLUMNS, chunkSchema, hitOf, rowOf, wherePredicate } from './lancedb-rows.js';
+import { RESULT_COLUMNS, chunkSchema, hitsOf, rowOf, tablePrefix, tenantTableName, wherePredicate } from './lancedb-rows.js';
+import { serialised } from './lancedb-write-queue.js';
 import { checkSearch, checkTenant, checkedRecords, matchesNothing } from './vector-store-checks.js';
 import type { VectorFilter, VectorHit, VectorRecord, VectorSearchRequest, VectorStore } from './vector-store.js';
 
@@ -46,92 +53,109 @@ export interface LanceDbVectorStoreOptions {
 }
 
 /**
- * Defaults measured by `npm run bench:retrieval` (100k chunks, 512-dim local embeddings, 2 shared cores): the
- * hashed embeddings cluster poorly, so recall needs most partitions probed; fewer, larger partitions made the
- * HNSW build much slower (3 partitions: 479 s, 8: 254 s, 12: 152 s). Without `refineFactor` the 8-bit SQ
- * distances cap recall@10 near 0.94; re-ranking 2 × limit candidates on the full vectors lifts it to ~0.98 and
- * makes the returned scores exact cosine similarities. See `bench/results/retrieval-bench.json`.
+ * Defaults measured by `npm run bench:retrieval` (100k chunks, 90k in the queried tenant's table, 512-dim local
+ * embeddings, 2 shared cores). The hashed embeddings cluster poorly, so every partition is probed (`nprobes` 8 ≥
+ * the partitions of a tenant up to ~240k chunks). Fewer, larger partitions mean fewer HNSW graphs searched per
+ * query: 3 partitions of 30k rows cost ~3.5 ms of CPU per query against ~4.1 ms for 7 of 12.5k, at the same
+ * recall once `ef` is raised from 64; 2 partitions saved nothing more and took 134 s to build instead of 84 s.
+ * `ef` 128 rather than 96: recall@10 0.973 against 0.962 for ~0.3 ms (index training is random: ±0.01 between
+ * builds). Without `refineFactor` the 8-bit SQ distances cap recall@10 near 0.93; re-ranking 2 × limit
+ * candidates on the full vectors lifts it past 0.95 and makes the returned scores exact cosine similarities.
+ * See `bench/results/retrieval-bench.json`.
  */
-export const DEFAULT_LANCEDB_INDEX: LanceDbIndexSettings = { type: 'ivf_hnsw_sq', minRows: 10_000, rowsPerPartition: 12_500 };
-export const DEFAULT_LANCEDB_SEARCH: LanceDbSearchSettings = { nprobes: 8, ef: 64, refineFactor: 2 };
+export const DEFAULT_LANCEDB_INDEX: LanceDbIndexSettings = { type: 'ivf_hnsw_sq', minRows: 10_000, rowsPerPartition: 30_000 };
+export const DEFAULT_LANCEDB_SEARCH: LanceDbSearchSettings = { nprobes: 8, ef: 128, refineFactor: 2 };
 
 // `indexStats` would otherwise warn that its statistics include the IVF centroids (we read only the row counts).
 process.env.LANCE_INCLUDE_VECTOR_CENTROIDS ??= 'false';
 
-/** Per table path: the tail of its write queue (shared by every store of this process). */
-const writeQueues = new Map<string, Promise<unknown>>();
-
-/** Runs `work` after every earlier write to the same table of this process has settled. */
-function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const result = (writeQueues.get(key) ?? Promise.resolve()).then(work);
-  const tail = result.then(
-    () => undefined,
-    () => undefined,
-  );
-  writeQueues.set(key, tail);
-  void tail.then(() => {
-    if (writeQueues.get(key) === tail) writeQueues.delete(key);
-  });
-  return result;
-}
-
-/** The LanceDB adapter; the table is opened (created if missing) on first use. */
+/** The LanceDB adapter; a tenant's table is created on its first upsert and opened on first use. */
 export class LanceDbVectorStore implements VectorStore {
   readonly kind = 'lancedb';
   readonly dimensions: number;
-  readonly tableName: string;
   private readonly directory: string;
   private readonly indexSettings: LanceDbIndexSettings;
   private readonly searchSettings: LanceDbSearchSettings;
-  private opened: Promise<{ connection: Connection; table: Table }> | undefined;
+  private connected: Promise<Connection> | undefined;
+  /** Open tables by name (only tables that exist: a missing tenant table is looked for again next time). */
+  private readonly tables = new Map<string, Promise<Table>>();
 
   constructor(private readonly options: LanceDbVectorStoreOptions) {
     if (!Number.isInteger(options.dimensions) || options.dimensions < 1) throw new RangeError(`dimensions must be a positive integer, got ${options.dimensions}`);
     this.dimensions = options.dimensions;
     this.directory = path.resolve(options.directory);
-    this.tableName = `chunks_${options.dimensions}d`;
     this.indexSettings = { ...DEFAULT_LANCEDB_INDEX, ...options.index };
     this.searchSettings = { ...DEFAULT_LANCEDB_SEARCH, ...options.search };
   }
 
-  private get queueKey(): string {
-    return path.join(this.directory, this.tableName);
+  /** The table holding one tenant's chunks (`chunks_<dimensions>d_t<encoded tenant id>`). */
+  tableName(tenantId: string): string {
+    return tenantTableName(this.dimensions, tenantId);
   }
 
-  private async table(): Promise<Table> {
-    this.opened ??= this.open().catch((error: unknown) => {
-      this.opened = undefined;
+  private queueKey(name: string): string {
+    return path.join(this.directory, name);
+  }
+
+  private connection(): Promise<Connection> {
+    const interval = this.options.readConsistencyInterval === undefined ? 0 : this.options.readConsistencyInterval;
+    this.connected ??= lancedb.connect(this.directory, interval === null ? {} : { readConsistencyInterval: interval }).catch((error: unknown) => {
+      this.connected = undefined;
       throw error;
     });
-    return (await this.opened).table;
+    return this.connected;
   }
 
-  private async open(): Promise<{ connection: Connection; table: Table }> {
-    const interval = this.options.readConsistencyInterval === undefined ? 0 : this.options.readConsistencyInterval;
-    const connection = await lancedb.connect(this.directory, interval === null ? {} : { readConsistencyInterval: interval });
+  /** The open table `name`; created if missing when `create`, else `undefined` while it does not exist. */
+  private async table(name: string, create: boolean): Promise<Table | undefined> {
+    const cached = this.tables.get(name);
+    if (cached !== undefined) return cached;
+    const connection = await this.connection();
+    if (!create) {
+      // Reads never create a table: a tenant without one has no chunks (yet).
+      const table = await connection.openTable(name).catch((error: unknown) => {
+        if (error instanceof Error && / was not found/.test(error.message)) return undefined;
+        throw error;
+      });
+      if (table === undefined) return undefined;
+      const existing = this.tables.get(name);
+      if (existing !== undefined) {
+        table.close();
+        return existing;
+      }
+      this.tables.set(name, Promise.resolve(table));
+      return table;
+    }
     // `existOk` opens the table when another store or process created it first.
-    const table = await serialised(this.queueKey, () => connection.createEmptyTable(this.tableName, chunkSchema(this.dimensions), { mode: 'create', existOk: true }));
-    return { connection, table };
+    const opening = serialised(this.queueKey(name), () => connection.createEmptyTable(name, chunkSchema(this.dimensions), { mode: 'create', existOk: true }));
+    this.tables.set(name, opening);
+    opening.catch(() => this.tables.delete(name));
+    return opening;
   }
 
   async upsert(records: VectorRecord[]): Promise<void> {
-    const unique = checkedRecords(this.kind, this.dimensions, records);
-    if (unique.length === 0) return;
-    const table = await this.table();
-    const data = lancedb.makeArrowTable(unique.map(rowOf), { schema: chunkSchema(this.dimensions) });
-    await serialised(this.queueKey, () => table.mergeInsert(['tenant_id', 'id']).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data));
+    const byTenant = new Map<string, VectorRecord[]>();
+    for (const record of checkedRecords(this.kind, this.dimensions, records)) {
+      const group = byTenant.get(record.tenantId);
+      if (group === undefined) byTenant.set(record.tenantId, [record]);
+      else group.push(record);
+    }
+    for (const [tenantId, unique] of byTenant) {
+      const name = this.tableName(tenantId);
+      const table = (await this.table(name, true)) as Table;
+      const data = lancedb.makeArrowTable(unique.map(rowOf), { schema: chunkSchema(this.dimensions) });
+      await serialised(this.queueKey(name), () => table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data));
+    }
   }
 
   async search(request: VectorSearchRequest): Promise<VectorHit[]> {
     checkSearch(this.kind, this.dimensions, request);
     if (request.limit === 0 || matchesNothing(request.filter)) return [];
-    const table = await this.table();
-    let query = table
-      .vectorSearch(Float32Array.from(request.vector))
-      .distanceType('cosine')
-      .where(wherePredicate(request.filter))
-      .select([...RESULT_COLUMNS, '_distance'])
-      .limit(request.limit);
+    const table = await this.table(this.tableName(request.filter.tenantId), false);
+    if (table === undefined) return [];
+    let query = table.vectorSearch(Float32Array.from(request.vector)).distanceType('cosine').select([...RESULT_COLUMNS, '_distance']).limit(request.limit);
+    const predicate = wherePredicate(request.filter);
+    if (predicate !== undefined) query = query.where(predicate);
     if (request.exact === true) query = query.bypassVectorIndex();
     else {
       query = query.nprobes(this.searchSettings.nprobes);
@@ -139,8 +163,7 @@ export class LanceDbVectorStore implements VectorStore {
       const refineFactor = this.searchSettings.refineFactor ?? 0;
       if (refineFactor > 0) query = query.refineFactor(refineFactor);
     }
-    const rows = (await query.toArray()) as Record<string, unknown>[];
-    return rows.map(hitOf);
+    return hitsOf(await query.toArrow(), request.filter.tenantId);
   }
 
   async deleteDocuments(input: { tenantId: string; documentIds: string[] }): Promise<void> {
@@ -155,20 +178,29 @@ export class LanceDbVectorStore implements VectorStore {
   }
 
   private async delete(filter: VectorFilter): Promise<void> {
-    const table = await this.table();
-    await serialised(this.queueKey, () => table.delete(wherePredicate(filter)));
+    const name = this.tableName(filter.tenantId);
+    const table = await this.table(name, false);
+    const predicate = wherePredicate(filter);
+    if (table === undefined || predicate === undefined) return;
+    await serialised(this.queueKey(name), () => table.delete(predicate));
   }
 
   async count(filter: VectorFilter): Promise<number> {
     checkTenant(filter.tenantId);
     if (matchesNothing(filter)) return 0;
-    const table = await this.table();
-    return table.countRows(wherePredicate(filter));
+    const table = await this.table(this.tableName(filter.tenantId), false);
+    return table === undefined ? 0 : table.countRows(wherePredicate(filter));
   }
 
+  /** Optimises every tenant table of this vector size, one after another. */
   async optimize(): Promise<void> {
-    const table = await this.table();
-    await serialised(this.queueKey, () => this.optimizeTable(table));
+    const connection = await this.connection();
+    const prefix = tablePrefix(this.dimensions);
+    const names = (await connection.tableNames()).filter((name) => name.startsWith(prefix));
+    for (const name of names) {
+      const table = (await this.table(name, true)) as Table;
+      await serialised(this.queueKey(name), () => this.optimizeTable(table));
+    }
   }
 
   /** Scalar indexes for the filter columns, the ANN index from `minRows` on, then compaction. */
@@ -178,7 +210,6 @@ export class LanceDbVectorStore implements VectorStore {
     const indices = await table.listIndices();
     const indexed = new Set(indices.flatMap((index) => index.columns));
     const scalar: [string, ReturnType<typeof lancedb.Index.btree>][] = [
-      ['tenant_id', lancedb.Index.bitmap()],
       ['source_id', lancedb.Index.btree()],
       ['document_id', lancedb.Index.btree()],
       ['scopes', lancedb.Index.labelList()],
@@ -205,13 +236,16 @@ export class LanceDbVectorStore implements VectorStore {
   }
 
   async close(): Promise<void> {
-    const opened = this.opened;
-    this.opened = undefined;
-    if (opened === undefined) return;
-    const { connection, table } = await opened;
-    // Let this process's pending writes to the table finish first.
-    await serialised(this.queueKey, () => Promise.resolve());
-    table.close();
-    connection.close();
+    const connected = this.connected;
+    const tables = [...this.tables.entries()];
+    this.connected = undefined;
+    this.tables.clear();
+    for (const [name, opening] of tables) {
+      const table = await opening.catch(() => undefined);
+      // Let this process's pending writes to the table finish first.
+      await serialised(this.queueKey(name), () => Promise.resolve());
+      table?.close();
+    }
+    if (connected !== undefined) (await connected).close();
   }
 }
