@@ -1,5 +1,8 @@
 /** Runs AgentCraft entry points as real child processes (for crash and scale-out tests). */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -16,17 +19,25 @@ export interface ManagedProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node --import tsx <entry>` (one process, so a kill reaches the real program). */
+/**
+ * Starts `node --import tsx <entry>` (one process, so a kill reaches the real program). Unless the environment
+ * names one, each process gets its own throw-away `AGENTCRAFT_DATA_DIR` (LanceDB, routing model cache), never
+ * the project's `./data`, and removed when the process is stopped; pass `LANCEDB_PATH` to share a vector store.
+ */
 export function startProcess(entry: string, environment: Record<string, string>): ManagedProcess {
+  const dataDirectory = environment.AGENTCRAFT_DATA_DIR === undefined ? mkdtempSync(path.join(tmpdir(), 'agentcraft-process-')) : undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...environment },
+    env: { ...process.env, LOG_LEVEL: 'info', ...(dataDirectory === undefined ? {} : { AGENTCRAFT_DATA_DIR: dataDirectory }), ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const removeDataDirectory = () => {
+    if (dataDirectory !== undefined) rmSync(dataDirectory, { recursive: true, force: true });
+  };
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve())).then(removeDataDirectory);
   return {
     child,
     output: () => output,

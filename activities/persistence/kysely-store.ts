@@ -132,6 +132,8 @@ export class KyselyStore implements Store {
       .selectAll()
       .where('conversation_id', '=', id)
       .orderBy('created_at')
+      // Messages written in the same millisecond: the earlier turn first, then the question before its answer.
+      .orderBy(sql`(select turn_number from turns where turns.id = messages.turn_id)`, (order) => order.asc().nullsLast())
       .orderBy(roleRank)
       .orderBy('id')
       .execute();
