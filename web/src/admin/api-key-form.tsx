@@ -2,6 +2,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { authApi } from '../api/admin-client';
 import { API_KEY_SCOPES, ROLES, type ApiKeyCreated, type ApiKeyScope, type CreateApiKeyInput, type Role } from '../api/auth-types';
+import { CheckboxGroup } from '../components/checkbox-group';
 import { messageOf } from '../components/format';
 
 /** The request body from the form's fields, or a problem to show. */
@@ -66,34 +67,8 @@ export function ApiKeyForm({ onCreated }: { onCreated: (result: ApiKeyCreated) =
           <input id={`${id}-expires`} type="datetime-local" value={expires} onChange={(event) => setExpires(event.target.value)} />
         </div>
       </div>
-      <fieldset className="checkbox-group">
-        <legend>Roles</legend>
-        {ROLES.map((role) => (
-          <span key={role} className="field inline">
-            <input
-              id={`${id}-role-${role}`}
-              type="checkbox"
-              checked={roles.includes(role)}
-              onChange={(event) => setRoles((previous) => (event.target.checked ? [...previous, role] : previous.filter((other) => other !== role)))}
-            />
-            <label htmlFor={`${id}-role-${role}`}>{role}</label>
-          </span>
-        ))}
-      </fieldset>
-      <fieldset className="checkbox-group">
-        <legend>Scopes (none: everything its roles allow)</legend>
-        {API_KEY_SCOPES.map((scope) => (
-          <span key={scope} className="field inline">
-            <input
-              id={`${id}-scope-${scope}`}
-              type="checkbox"
-              checked={scopes.includes(scope)}
-              onChange={(event) => setScopes((previous) => (event.target.checked ? [...previous, scope] : previous.filter((other) => other !== scope)))}
-            />
-            <label htmlFor={`${id}-scope-${scope}`}>{scope}</label>
-          </span>
-        ))}
-      </fieldset>
+      <CheckboxGroup legend="Roles" idPrefix={`${id}-role`} options={ROLES} selected={roles} onChange={setRoles} />
+      <CheckboxGroup legend="Scopes (none: everything its roles allow)" idPrefix={`${id}-scope`} options={API_KEY_SCOPES} selected={scopes} onChange={setScopes} />
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>
           Create key

@@ -2,6 +2,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { webhooksApi } from '../api/admin-client';
 import { WEBHOOK_EVENTS, type CreateWebhookInput, type WebhookCreated, type WebhookEventType } from '../api/auth-types';
+import { CheckboxGroup } from '../components/checkbox-group';
 import { messageOf } from '../components/format';
 
 /** The request body, or what is wrong with the fields. */
@@ -61,20 +62,7 @@ export function WebhookForm({ onCreated }: { onCreated: (result: WebhookCreated)
           <input id={`${id}-description`} value={description} onChange={(event) => setDescription(event.target.value)} />
         </div>
       </div>
-      <fieldset className="checkbox-group">
-        <legend>Events</legend>
-        {WEBHOOK_EVENTS.map((event) => (
-          <span key={event} className="field inline">
-            <input
-              id={`${id}-event-${event}`}
-              type="checkbox"
-              checked={events.includes(event)}
-              onChange={(change) => setEvents((previous) => (change.target.checked ? [...previous, event] : previous.filter((other) => other !== event)))}
-            />
-            <label htmlFor={`${id}-event-${event}`}>{event}</label>
-          </span>
-        ))}
-      </fieldset>
+      <CheckboxGroup legend="Events" idPrefix={`${id}-event`} options={WEBHOOK_EVENTS} selected={events} onChange={setEvents} />
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>
           Add endpoint
