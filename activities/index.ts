@@ -6,6 +6,7 @@ import { createBlackboardActivities } from './agents/review-findings.js';
 import { createAgentActivities } from './agents/run-agent.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { createIngestionActivities } from './knowledge/ingestion/ingestion-activities.js';
+import { createReembedActivities } from './knowledge/reembed-activities.js';
 import { createQaActivities } from './qa/check-quality.js';
 import { createReviewActivities } from './review/review-activities.js';
 import { createRetrievalActivities } from './retrieval/retrieve.js';
@@ -29,6 +30,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createQaActivities(dependencies),
     ...createReviewActivities(dependencies),
     ...createIngestionActivities(dependencies),
+    ...createReembedActivities(dependencies),
     ...createWebhookActivities(dependencies),
   };
 }

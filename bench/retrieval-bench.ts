@@ -1,7 +1,7 @@
 /**
  * `npm run bench:retrieval`: the embedded vector store (LanceDB on disk, in a temp directory) at 100k chunks.
  * Ingests synthetic help-centre chunks (`bench/retrieval-corpus.ts`) embedded by the local embedding model
- * (512 dims) in two tenants (90 % / 10 %; one LanceDB table each), reports ingestion throughput (embed and
+ * (its default size, {@link LOCAL_EMBEDDING_DIMENSIONS}) in two tenants (90 % / 10 %; one LanceDB table each), reports ingestion throughput (embed and
  * upsert apart), builds the indexes (`optimize()`), then runs queries of the large tenant through the
  * `VectorStore` API (full provenance returned): latency p50/p95/p99 and CPU time per query of indexed search,
  * recall@10 against exact (flat) search, and the load average while measuring (the machine may be shared).
@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_LANCEDB_INDEX, DEFAULT_LANCEDB_SEARCH, LanceDbVectorStore } from '../activities/knowledge/lancedb-vector-store.js';
 import type { LanceDbSearchSettings } from '../activities/knowledge/lancedb-vector-store.js';
 import type { VectorRecord } from '../activities/knowledge/vector-store.js';
-import { LocalEmbeddingModel } from '../activities/llm/providers/local-embedding.js';
+import { LOCAL_EMBEDDING_DIMENSIONS, LocalEmbeddingModel } from '../activities/llm/providers/local-embedding.js';
 import { createRandom, generateChunk, generateQuery, loadArticles } from './retrieval-corpus.js';
 
 const { values } = parseArgs({
@@ -66,7 +66,7 @@ function latencySummary(samples: number[]) {
   return { count: sorted.length, mean: round(mean, 3), p50: round(percentile(sorted, 0.5), 3), p95: round(percentile(sorted, 0.95), 3), p99: round(percentile(sorted, 0.99), 3), max: round(sorted.at(-1) ?? Number.NaN, 3) };
 }
 
-/** Generates, embeds and upserts the corpus batch by batch (vectors are not kept: 100k × 512 numbers is big). */
+/** Generates, embeds and upserts the corpus batch by batch (vectors are not kept: 100k × 1,024 numbers is big). */
 async function ingest(store: LanceDbVectorStore, embedder: LocalEmbeddingModel, reuse: boolean) {
   const articles = await loadArticles();
   const random = createRandom(Number(values.seed));
@@ -103,7 +103,7 @@ async function ingest(store: LanceDbVectorStore, embedder: LocalEmbeddingModel, 
 
 /** Indexed search with `settings` against the exact top 10: latency of the indexed calls and recall@10. */
 async function measure(directory: string, settings: LanceDbSearchSettings, queries: number[][], truth: string[][]) {
-  const store = new LanceDbVectorStore({ directory, dimensions: 512, search: settings });
+  const store = new LanceDbVectorStore({ directory, dimensions: LOCAL_EMBEDDING_DIMENSIONS, search: settings });
   for (const vector of queries.slice(0, 50)) await store.search({ vector, filter: { tenantId: TENANT }, limit: K });
   const latencies: number[] = [];
   const cpu: number[] = [];
@@ -128,9 +128,9 @@ const loadAtStart = os.loadavg().map((value) => round(value));
 
 async function main(): Promise<void> {
   const directory = values.directory ?? (await mkdtemp(path.join(os.tmpdir(), 'agentcraft-retrieval-bench-')));
-  const embedder = new LocalEmbeddingModel({ dimensions: 512 });
+  const embedder = new LocalEmbeddingModel();
   const index = { ...DEFAULT_LANCEDB_INDEX, type: indexType, minRows: 1, rowsPerPartition: Number(values['rows-per-partition']) } as const;
-  const store = new LanceDbVectorStore({ directory, dimensions: 512, index });
+  const store = new LanceDbVectorStore({ directory, dimensions: LOCAL_EMBEDDING_DIMENSIONS, index });
   try {
     const reuse = values.directory !== undefined && (await store.count({ tenantId: TENANT })) > 0;
     if (reuse) await dropVectorIndexes(directory);
@@ -204,7 +204,7 @@ async function report(results: Record<string, unknown>): Promise<void> {
     note: `Measured on a machine shared with other engineers' work (load average ${os.loadavg().map((value) => value.toFixed(2)).join(' / ')} at the end); numbers are as measured, not best-of.`,
     gitCommit: dirty ? `${commit} (working tree with uncommitted changes)` : commit,
     goal: 'p95 ≤ 5 ms at recall@10 ≥ 0.95 (issue 5)',
-    embeddingModel: 'local hashed-ngrams-v1, 512 dimensions',
+    embeddingModel: `local hashed-ngrams-v1, ${LOCAL_EMBEDDING_DIMENSIONS} dimensions`,
     peakRssMiB: round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20, 0),
     ...results,
   };

@@ -100,6 +100,9 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Bool' | 'Keywor
 export const MAX_MESSAGE_CHARS = 16_000;
 export const DEFAULT_TENANT_ID = 'default';
 
+/** Workflow id prefix of the knowledge re-embedding after an embedding model change (one per model key). */
+export const KNOWLEDGE_REEMBED_WORKFLOW_PREFIX = 'knowledge-reembed';
+
 /** Workflow id of a knowledge source's sync (one at a time per source). */
 export function knowledgeSourceWorkflowId(sourceId: string): string {
   return `knowledge-source-${sourceId}`;

@@ -13,6 +13,7 @@ import { createAgentcraftWorker } from './create-worker.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { installTemporalRuntime } from './runtime.js';
 import { setupTelemetry } from './telemetry.js';
+import { ensureKnowledgeReembedding } from './knowledge-reembedding.js';
 import { ensureRetrainSchedules } from './retrain-schedule.js';
 import { createWorkerMetrics } from './worker-http.js';
 import { activityDependencies, ensureSearchAttributes, openServices, seedKnowledgeIfEnabled } from './services.js';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   if (temporal.devServer === undefined) await ensureSearchAttributes(clientConnection, configuration.temporal.namespace, logger);
   const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace, dataConverter, interceptors: telemetry.clientInterceptors });
   await ensureRetrainSchedules({ client, taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
+  await ensureKnowledgeReembedding({ client, store: services.store, embeddingModel: services.knowledge.embeddingModel, taskQueue: configuration.temporal.taskQueue, logger });
   const running = worker.run();
   const api = await startApiServer({ temporal: client, store: services.store, eventLog: services.eventLog, models: services.models, knowledge: services.knowledge, extraMetrics: [workerMetrics.registry, ...(services.models.metricsRegistry === null ? [] : [services.models.metricsRegistry])], configuration, logger, port: configuration.port, host: configuration.host });
   logger.info(

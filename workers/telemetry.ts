@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
@@ -24,10 +25,14 @@ import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import type { CallOptions, ChatModel, ChatRequest, ChatResult } from '../activities/llm/chat-model.js';
 
 /**
- * The workflow-side interceptors module of the official package. It is always bundled with the workflows
- * (and `npm run build`'s prebuilt bundle): without a registered provider its spans go to a no-op processor.
+ * The workflow-side interceptors module of the official package. Every workflow bundle has it (histories
+ * recorded with it replay only with it); workers whose tracing is off run it without the SDK behind it (see
+ * `WorkflowBundleKind` in `create-worker.ts`).
  */
 export const WORKFLOW_INTERCEPTOR_MODULES = [createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+
+/** What the plain workflow bundle resolves the OpenTelemetry SDK to: no-op tracers, synchronous context. */
+export const UNTRACED_WORKFLOW_SPANS_MODULE = fileURLToPath(new URL(`./untraced-workflow-spans${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 export interface TelemetryOptions {
   /** Used when `OTEL_SERVICE_NAME` is unset (`agentcraft-api`, `agentcraft-worker`…). */

@@ -11,6 +11,7 @@ import { encryptionDataConverter } from '../domain/payload-codec.js';
 import { createAgentcraftWorker } from './create-worker.js';
 import { installTemporalRuntime } from './runtime.js';
 import { setupTelemetry } from './telemetry.js';
+import { ensureKnowledgeReembedding } from './knowledge-reembedding.js';
 import { ensureRetrainSchedules } from './retrain-schedule.js';
 import { activityDependencies, ensureSearchAttributes, openServices, seedKnowledgeIfEnabled } from './services.js';
 import { createWorkerMetrics, startWorkerHttpServer, workerReadiness, type WorkerHttpServer } from './worker-http.js';
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
   const dataConverter = encryptionDataConverter(configuration.codec.keys);
   const clientConnection = await Connection.connect(connectionOptions);
   await ensureSearchAttributes(clientConnection, configuration.temporal.namespace, logger);
-  await ensureRetrainSchedules({ client: new Client({ connection: clientConnection, namespace: configuration.temporal.namespace, dataConverter, interceptors: telemetry.clientInterceptors }), taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
+  const client = new Client({ connection: clientConnection, namespace: configuration.temporal.namespace, dataConverter, interceptors: telemetry.clientInterceptors });
+  await ensureRetrainSchedules({ client, taskQueue: configuration.temporal.taskQueue, intervalMs: configuration.routerRetrainIntervalMs, logger });
+  await ensureKnowledgeReembedding({ client, store: services.store, embeddingModel: services.knowledge.embeddingModel, taskQueue: configuration.temporal.taskQueue, logger });
   await clientConnection.close();
   const connection = await NativeConnection.connect(connectionOptions);
   const worker = await createAgentcraftWorker({

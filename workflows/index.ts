@@ -5,3 +5,4 @@ export { retrainRouterWorkflow } from './retrain-router.workflow.js';
 export { ingestSourceWorkflow } from './ingest-source.workflow.js';
 export { scheduledSourceSyncWorkflow } from './scheduled-source-sync.workflow.js';
 export { webhookDeliveryWorkflow } from './webhook-delivery.workflow.js';
+export { reembedKnowledgeWorkflow } from './reembed-knowledge.workflow.js';

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../domain/failure-types.js';
+import type { ActivityDependencies } from '../dependencies.js';
 import type { EmbeddingModel } from '../llm/embedding-model.js';
 import type { Store } from '../persistence/store.js';
 import { chunkMarkdown, type ChunkOptions, type MarkdownChunk } from '../retrieval/chunker.js';
@@ -47,6 +48,13 @@ export interface IndexDocumentResult {
 
 /** About one help-center section per chunk, with a small overlap where a long section is split. */
 export const DEFAULT_INDEX_CHUNK_OPTIONS: ChunkOptions = { maxTokens: 300, overlapTokens: 45 };
+
+/** The indexing clients of a worker's activities; non-retryable `MissingConfiguration` when it has no knowledge services. */
+export function indexDepsOf(dependencies: Pick<ActivityDependencies, 'store' | 'knowledge'>): IndexDeps {
+  const knowledge = dependencies.knowledge;
+  if (knowledge === undefined) throw ApplicationFailure.nonRetryable('The worker has no knowledge services (vector store, embedding model)', FailureType.MissingConfiguration);
+  return { store: dependencies.store, vectorStore: knowledge.vectorStore, embeddingModel: knowledge.embeddingModel };
+}
 
 /** Texts per embedding request: small enough for every provider's request limits. */
 export const EMBEDDING_BATCH_SIZE = 64;
@@ -111,6 +119,37 @@ export async function indexDocument(deps: IndexDeps, input: IndexDocumentInput, 
   return { outcome: outcome === 'inserted' ? 'inserted' : 'updated', chunks: chunks.length, contentHash };
 }
 
+/** What {@link reembedDocument} did with one document. */
+export type ReembedOutcome = 'reembedded' | 'current' | 'gone';
+
+/** Attempts of {@link reembedDocument} when the document keeps changing under it. */
+const REEMBED_ATTEMPTS = 3;
+
+/**
+ * Makes the document's vectors with `deps.embeddingModel` from its stored chunks (no fetching, no re-chunking),
+ * for documents embedded with another model or size, or indexed for lexical search only. The vectors are
+ * replaced first and the model is recorded last, and only while the content is the one embedded: if a sync
+ * rewrote the document meanwhile (its vectors may now be this call's, of the older text), the new content is
+ * embedded again. `gone`: deleted meanwhile; `current`: already made with this model.
+ */
+export async function reembedDocument(deps: IndexDeps, documentId: string, options: Pick<IndexDocumentOptions, 'abortSignal' | 'onProgress'> = {}): Promise<{ outcome: ReembedOutcome; chunks: number }> {
+  const modelKey = embeddingModelKey(deps.embeddingModel);
+  for (let attempt = 1; ; attempt += 1) {
+    const stored = await deps.store.getKnowledgeDocumentWithChunks(documentId);
+    if (stored === null) return { outcome: 'gone', chunks: 0 };
+    // After a lost race this call may have overwritten the new content's vectors: embed it again even though
+    // the sync recorded this model.
+    if (attempt === 1 && stored.embeddingModel === modelKey) return { outcome: 'current', chunks: 0 };
+    const input: IndexDocumentInput = { tenantId: stored.tenantId, sourceId: stored.sourceId, documentId, title: stored.title, url: stored.url, markdown: '', scopes: stored.scopes, updatedAt: stored.updatedAt };
+    const records = await embedChunks(deps.embeddingModel, input, stored.chunks, options);
+    options.abortSignal?.throwIfAborted();
+    await deps.vectorStore.deleteDocuments({ tenantId: stored.tenantId, documentIds: [documentId] });
+    await deps.vectorStore.upsert(records);
+    if (await deps.store.markKnowledgeDocumentEmbedded({ documentId, contentHash: stored.contentHash, embeddingModel: modelKey })) return { outcome: 'reembedded', chunks: records.length };
+    if (attempt >= REEMBED_ATTEMPTS) throw new Error(`knowledge document ${documentId} kept changing while it was re-embedded`);
+  }
+}
+
 /**
  * Removes documents of the tenant from both retrievers: vectors first, then the rows, so a crash in between
  * leaves a row whose missing vectors the next `indexDocument` notices (its vector count check) and a retry
@@ -127,7 +166,7 @@ export function chunkIdOf(documentId: string, ordinal: number): string {
   return `${documentId}#${ordinal}`;
 }
 
-async function embedChunks(model: EmbeddingModel, input: IndexDocumentInput, chunks: readonly MarkdownChunk[], options: IndexDocumentOptions): Promise<VectorRecord[]> {
+async function embedChunks(model: EmbeddingModel, input: IndexDocumentInput, chunks: readonly Pick<MarkdownChunk, 'ordinal' | 'heading' | 'text'>[], options: IndexDocumentOptions): Promise<VectorRecord[]> {
   const records: VectorRecord[] = [];
   for (let start = 0; start < chunks.length; start += EMBEDDING_BATCH_SIZE) {
     const batch = chunks.slice(start, start + EMBEDDING_BATCH_SIZE);
@@ -142,7 +181,7 @@ async function embedChunks(model: EmbeddingModel, input: IndexDocumentInput, chu
   return records;
 }
 
-function toRecord(input: IndexDocumentInput, chunk: MarkdownChunk, vector: number[]): VectorRecord {
+function toRecord(input: IndexDocumentInput, chunk: Pick<MarkdownChunk, 'ordinal' | 'heading' | 'text'>, vector: number[]): VectorRecord {
   return {
     id: chunkIdOf(input.documentId, chunk.ordinal),
     vector,

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TokenUsage } from '../../domain/types.js';
 import type { ChatModel, ChatRequest, ChatResult, ChatStreamPart, GroundingDocument } from './chat-model.js';
 import { SentenceKind, countTokens, segmentSentences, terms } from './text.js';
+import { memoizeByText } from './text-memo.js';
 
 /** Re-exported: the pipeline parses every model's output with it, not only this model's. */
 export { parseCitedSentences, type CitedSentence } from './text.js';
@@ -118,13 +119,16 @@ function formatCited(sentence: Candidate): string {
   return `${sentence.text} [${sentence.documentIndex + 1}]`;
 }
 
+/** Token counts of prompt parts, remembered: system prompts and documents repeat from call to call. */
+const promptTokens = memoizeByText((part: string): number => countTokens(part));
+
 function usageOf(request: ChatRequest, text: string): TokenUsage {
   const prompt = [
     request.system ?? '',
     ...request.messages.map((message) => message.content),
     ...(request.documents ?? []).flatMap((document) => [document.title, document.text]),
   ];
-  return { inputTokens: prompt.reduce((sum, part) => sum + countTokens(part), 0), outputTokens: countTokens(text) };
+  return { inputTokens: prompt.reduce((sum, part) => sum + promptTokens(part), 0), outputTokens: countTokens(text) };
 }
 
 type Selection = { kind: 'none' } | { kind: 'answer' | 'truncated'; sentences: Candidate[] };
@@ -175,15 +179,24 @@ function isSelectable(candidate: Candidate): boolean {
   return candidate.kind !== SentenceKind.heading && candidate.kind !== SentenceKind.code && candidate.terms.length >= 2;
 }
 
-function candidatesOf(document: GroundingDocument, documentIndex: number): Candidate[] {
-  const titleTerms = terms(document.title);
+/**
+ * A document's sentences with their terms and section context, remembered per title and text: every agent
+ * and the synthesis read the same retrieved passages, and the knowledge base's passages recur across turns.
+ */
+const sentencesOfDocument = memoizeByText((key: string): readonly Omit<Candidate, 'documentIndex'>[] => {
+  const [title, text] = JSON.parse(key) as [string, string];
+  const titleTerms = terms(title);
   let headingTerms: string[] = [];
-  return segmentSentences(document.text).map((sentence, position) => {
+  return segmentSentences(text).map((sentence, position) => {
     const sentenceTerms = terms(sentence.text);
     if (sentence.kind === SentenceKind.heading) headingTerms = sentenceTerms;
     const contextTerms = new Set([...titleTerms, ...headingTerms]);
-    return { documentIndex, position, text: sentence.text, kind: sentence.kind, terms: sentenceTerms, contextTerms };
+    return { position, text: sentence.text, kind: sentence.kind, terms: sentenceTerms, contextTerms };
   });
+}, 500);
+
+function candidatesOf(document: GroundingDocument, documentIndex: number): Candidate[] {
+  return sentencesOfDocument(JSON.stringify([document.title, document.text])).map((sentence) => ({ documentIndex, ...sentence }));
 }
 
 /**

@@ -99,6 +99,20 @@ export interface KnowledgeChunkTable {
   search_vector: string;
 }
 
+/** In how many of a tenant's chunks a lexeme occurs; kept by triggers on `knowledge_chunks` (migration 0010). */
+export interface KnowledgeTermStatsTable {
+  tenant_id: string;
+  lexeme: string;
+  chunk_count: number;
+}
+
+/** A tenant's chunk count and summed chunk length (distinct lexemes); kept by the same triggers. */
+export interface KnowledgeTenantStatsTable {
+  tenant_id: string;
+  chunk_count: string | number;
+  total_length: string | number;
+}
+
 /** An answer held for human review. */
 export interface EscalationTable {
   id: string;
@@ -144,6 +158,8 @@ export interface Database {
   turn_stages: TurnStageTable;
   knowledge_documents: KnowledgeDocumentTable;
   knowledge_chunks: KnowledgeChunkTable;
+  knowledge_term_stats: KnowledgeTermStatsTable;
+  knowledge_tenant_stats: KnowledgeTenantStatsTable;
   escalations: EscalationTable;
   audit_log: AuditLogTable;
 }

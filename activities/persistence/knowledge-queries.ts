@@ -1,25 +1,29 @@
 /**
- * Knowledge-base queries: document upserts with chunk replacement, and PostgreSQL full-text search (English
- * stemming, weighted title > heading > text ({@link LEXICAL_RANK_WEIGHTS}), OR semantics, ranked by cover density).
+ * Knowledge-base queries: document upserts with chunk replacement, and lexical search over PostgreSQL full text
+ * (English stemming, OR semantics) ranked by BM25 with per-field weights ({@link BM25}). The corpus statistics BM25
+ * needs (document frequency per lexeme, chunk count and length per tenant) are kept exact by triggers (migration
+ * 0010), so a search reads them by primary key instead of scanning the tenant's chunks.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { Kysely, RawBuilder } from 'kysely';
 import { FailureType } from '../../domain/failure-types.js';
 import type { Database } from './database.js';
-import { toKnowledgeHit, toNumber } from './row-mappers.js';
-import { toOrTsQuery } from './search-query.js';
-import type { KnowledgeDocumentInput, KnowledgeDocumentState, KnowledgeHit, KnowledgeSearchInput } from './store.js';
+import { toIsoString, toKnowledgeHit, toNumber, type KnowledgeHitRow } from './row-mappers.js';
+import { queryWords } from './search-query.js';
+import type { KnowledgeDocumentInput, KnowledgeDocumentState, KnowledgeHit, KnowledgeSearchInput, StoredKnowledgeDocument } from './store.js';
 
 /** Chunks per INSERT statement: 9 parameters each stays far below PostgreSQL's 65,535-parameter limit. */
 const CHUNK_INSERT_BATCH = 500;
 /**
- * `ts_rank_cd` weights of the D (chunk text), C (unused), B (heading) and A (title) labels, in PostgreSQL's
- * order. PostgreSQL's default `{0.1,0.2,0.4,1.0}` lets a title word outweigh ten body words, so every chunk of
- * an article whose title matches outranks the one chunk whose text answers; body text at 0.3 (chosen on the dev
- * half of `npm run eval:retrieval`) keeps titles first among equals without drowning the body.
+ * BM25 settings of lexical search: the textbook `k1` 1.2 and `b` 0.75, and BM25F-style field weights (a term's
+ * occurrences are weighted by field, summed, then saturated). The chunk's heading (tsvector label B) is the
+ * chunk's own title and counts 3 times; the document title (A) is repeated in every chunk of its document, so it
+ * tells documents apart but not their chunks, and counts once, like the chunk text (D). The weights were chosen
+ * on the dev half of `npm run eval:retrieval` among title/heading pairs 3/2, 2/2, 1/1, 1/2 and 1/3; k1 and b were
+ * not tuned (see `bench/results/retrieval-eval.json`).
  */
-export const LEXICAL_RANK_WEIGHTS = '{0.3,0.2,0.4,1.0}';
+export const BM25 = { k1: 1.2, b: 0.75, fieldWeights: { title: 1, heading: 3, text: 1 } } as const;
 /** Most hits one search returns, whatever the caller asks for. */
 export const MAX_SEARCH_LIMIT = 100;
 
@@ -97,37 +101,135 @@ export async function countKnowledgeDocuments(db: Kysely<Database>, tenantId: st
 
 /**
  * Full-text search over one tenant's chunks, best first, optionally only documents carrying one of `scopes` or
- * belonging to one of `sourceIds` (an empty list matches nothing). Any word of the query may match (OR); the
- * score is `ts_rank_cd` normalised to 0..1 (`rank / (rank + 1)`). The query text only ever travels as a parameter.
+ * belonging to one of `sourceIds` (an empty list matches nothing). Any word of the query may match (OR); chunks
+ * are ranked by BM25 over the tenant's whole knowledge base ({@link BM25}), and the score is the BM25 sum
+ * normalised to 0..1 (`bm25 / (bm25 + 1)`). The query text only ever travels as a parameter.
  */
 export async function searchKnowledge(db: Kysely<Database>, input: KnowledgeSearchInput): Promise<KnowledgeHit[]> {
-  const tsQueryText = toOrTsQuery(input.query);
+  const words = queryWords(input.query);
   const limit = Math.min(Math.floor(input.limit), MAX_SEARCH_LIMIT);
-  if (tsQueryText === null || !(limit > 0)) return [];
+  if (words.length === 0 || !(limit > 0)) return [];
   if (input.scopes?.length === 0 || input.sourceIds?.length === 0) return [];
-  const tsQuery = sql`to_tsquery('english', cast(${tsQueryText} as text))`;
-  let query = db
-    .selectFrom('knowledge_chunks as chunk')
-    .innerJoin('knowledge_documents as document', 'document.id', 'chunk.document_id')
-    .select([
-      'chunk.id',
-      'chunk.document_id',
-      'document.source_id',
-      'chunk.heading',
-      'chunk.text',
-      'document.title',
-      'document.url',
-      'document.updated_at',
-      // Normalisation flag 32 divides the rank by itself + 1.
-      sql<number | string>`ts_rank_cd(cast(${LEXICAL_RANK_WEIGHTS} as float4[]), chunk.search_vector, ${tsQuery}, 32)`.as('score'),
-    ])
-    .where('chunk.tenant_id', '=', input.tenantId)
-    .where('document.tenant_id', '=', input.tenantId)
-    .where(sql<boolean>`chunk.search_vector @@ ${tsQuery}`);
-  if (input.scopes !== undefined) query = query.where(sql<boolean>`document.scopes && cast(${input.scopes} as text[])`);
-  if (input.sourceIds !== undefined) query = query.where('document.source_id', 'in', input.sourceIds);
-  const rows = await query.orderBy('score', 'desc').orderBy('chunk.document_id').orderBy('chunk.ordinal').limit(limit).execute();
+  const terms = await queryTermWeights(db, input.tenantId, words.join(' '));
+  if (terms.lexemes.length === 0) return [];
+  // The lexemes are matched as a tsquery of quoted terms: they are already stemmed and must not be parsed again.
+  const tsQueryOf = (selected: string[]): RawBuilder<unknown> => sql`cast(${selected.map(quoteLexeme).join(' | ')} as tsquery)`;
+  const tsQuery = tsQueryOf(terms.lexemes);
+  const { k1, b, fieldWeights } = BM25;
+  const lexemes = sql`cast(${terms.lexemes} as text[])`;
+  // A term's weighted frequency in a chunk: its occurrences, with those in the heading (label B) and the title
+  // (A) counted by their field weight. Lexemes of a tsvector are distinct, so each (chunk, lexeme) is one row.
+  const termFrequency = sql`(cardinality(term.positions)
+    + cast(${fieldWeights.heading - fieldWeights.text} as float8) * cardinality(array_positions(term.weights, 'B'))
+    + cast(${fieldWeights.title - fieldWeights.text} as float8) * cardinality(array_positions(term.weights, 'A')))`;
+  const documentFilter = sql.join(
+    [
+      sql`chunk.tenant_id = ${input.tenantId}`,
+      sql`document.tenant_id = ${input.tenantId}`,
+      ...(input.scopes === undefined ? [] : [sql`document.scopes && cast(${input.scopes} as text[])`]),
+      ...(input.sourceIds === undefined ? [] : [sql`document.source_id in (${sql.join(input.sourceIds)})`]),
+    ],
+    sql` and `,
+  );
+  const candidates = candidatePlan(terms, limit);
+  const matchingChunks = (query: RawBuilder<unknown>) =>
+    sql`select chunk.id from knowledge_chunks chunk join knowledge_documents document on document.id = chunk.document_id
+      where ${documentFilter} and chunk.search_vector @@ ${query}`;
+  const branches = [
+    ...(candidates.rareLexemes.length === 0 ? [] : [sql`(${matchingChunks(tsQueryOf(candidates.rareLexemes))})`]),
+    ...(candidates.densestCandidates === 0
+      ? []
+      : [sql`(${matchingChunks(tsQuery)} order by ts_rank_cd(chunk.search_vector, ${tsQuery}) desc, chunk.id limit ${candidates.densestCandidates})`]),
+  ];
+  const candidateIds = sql.join(branches, sql` union `);
+  const { rows } = await sql<KnowledgeHitRow>`
+    with candidate as (${candidateIds}),
+    matching as (
+      select chunk.id, chunk.search_vector, length(chunk.search_vector) as length
+      from candidate join knowledge_chunks chunk on chunk.id = candidate.id
+    ),
+    scored as (
+      select matching.id, sum(
+        (cast(${terms.idfs} as float8[]))[array_position(${lexemes}, term.lexeme)] * ${termFrequency} * cast(${k1 + 1} as float8)
+        / (${termFrequency} + cast(${k1} as float8) * (1 - cast(${b} as float8) + cast(${b} as float8) * matching.length / cast(${terms.averageLength} as float8)))
+      ) as bm25
+      from matching cross join lateral unnest(matching.search_vector) as term
+      where term.lexeme = any(${lexemes})
+      group by matching.id
+    )
+    select chunk.id, chunk.document_id, document.source_id, chunk.heading, chunk.text, document.title, document.url, document.updated_at,
+      scored.bm25 / (scored.bm25 + 1) as score
+    from scored
+    join knowledge_chunks chunk on chunk.id = scored.id
+    join knowledge_documents document on document.id = chunk.document_id
+    order by scored.bm25 desc, chunk.document_id, chunk.ordinal
+    limit ${limit}`.execute(db);
   return rows.map(toKnowledgeHit);
+}
+
+/** The query's distinct lexemes (English-stemmed, stopwords out) with their BM25 IDF, and the average chunk length. */
+interface QueryTermWeights {
+  lexemes: string[];
+  idfs: number[];
+  /** Chunks holding each lexeme (same order). */
+  chunkCounts: number[];
+  averageLength: number;
+}
+
+/**
+ * One primary-key lookup per query lexeme in the trigger-kept statistics. IDF is Lucene's
+ * `ln(1 + (N - df + 0.5) / (df + 0.5))`, always positive; a lexeme no chunk has gets the highest IDF but
+ * matches nothing anyway.
+ */
+async function queryTermWeights(db: Kysely<Database>, tenantId: string, text: string): Promise<QueryTermWeights> {
+  const { rows } = await sql<{ lexeme: string; df: number | string | null; chunks: number | string | null; total_length: number | string | null }>`
+    select term.lexeme, term_stats.chunk_count as df, tenant_stats.chunk_count as chunks, tenant_stats.total_length
+    from unnest(to_tsvector('english', cast(${text} as text))) as term
+    left join knowledge_term_stats term_stats on term_stats.tenant_id = ${tenantId} and term_stats.lexeme = term.lexeme
+    left join knowledge_tenant_stats tenant_stats on tenant_stats.tenant_id = ${tenantId}
+    order by term.lexeme`.execute(db);
+  const chunks = toNumber(rows[0]?.chunks ?? 0);
+  const averageLength = chunks > 0 ? Math.max(1, toNumber(rows[0]?.total_length ?? 0) / chunks) : 1;
+  const chunkCounts = rows.map((row) => Math.min(chunks, toNumber(row.df ?? 0)));
+  return {
+    lexemes: rows.map((row) => row.lexeme),
+    idfs: chunkCounts.map((df) => Math.log(1 + (chunks - df + 0.5) / (df + 0.5))),
+    chunkCounts,
+    averageLength,
+  };
+}
+
+/** A lexeme as a tsquery operand: single-quoted, quotes and backslashes escaped (it never reaches SQL text). */
+function quoteLexeme(lexeme: string): string {
+  return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/**
+ * Chunks scored exactly by BM25, at most: a query whose terms occur in more chunks than this together is
+ * scored on a bounded candidate set instead (see {@link candidatePlan}).
+ */
+export const BM25_EXACT_BUDGET = 1000;
+
+/**
+ * Which chunks BM25 scores. When the query's terms occur in at most {@link BM25_EXACT_BUDGET} chunks together,
+ * all of them (exact). Otherwise the union of (a) every chunk holding one of the rarest terms — taken by
+ * descending IDF while their chunk counts fit the budget — which is where BM25's best scores come from, and
+ * (b) the chunks PostgreSQL's cover density (`ts_rank_cd`) ranks highest for the whole query, which catches
+ * chunks that hold many of the common terms close together. Scoring every chunk that holds a common term
+ * would cost time linear in the tenant's size for a few rank changes at the tail.
+ */
+function candidatePlan(terms: QueryTermWeights, limit: number): { rareLexemes: string[]; densestCandidates: number } {
+  const total = terms.chunkCounts.reduce((sum, count) => sum + count, 0);
+  if (total <= BM25_EXACT_BUDGET) return { rareLexemes: terms.lexemes, densestCandidates: 0 };
+  const byRarity = terms.lexemes.map((lexeme, index) => ({ lexeme, count: terms.chunkCounts[index] ?? 0 })).sort((left, right) => left.count - right.count || left.lexeme.localeCompare(right.lexeme));
+  const rareLexemes: string[] = [];
+  let used = 0;
+  for (const { lexeme, count } of byRarity) {
+    if (used + count > BM25_EXACT_BUDGET) break;
+    rareLexemes.push(lexeme);
+    used += count;
+  }
+  return { rareLexemes, densestCandidates: Math.max(200, limit * 5) };
 }
 
 /** The stored state of one document, looked up by id alone (ids are global; the caller checks the tenant). */
@@ -153,4 +255,65 @@ export async function deleteKnowledgeDocuments(db: Kysely<Database>, input: { te
     .where('id', 'in', input.documentIds)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Ids of documents (any tenant) whose vectors were not made with `embeddingModel` (or never made), by id. */
+export async function listKnowledgeDocumentsToEmbed(db: Kysely<Database>, input: { embeddingModel: string; limit: number; afterId?: string }): Promise<string[]> {
+  let query = db
+    .selectFrom('knowledge_documents')
+    .select('id')
+    .where(sql<boolean>`embedding_model is distinct from ${input.embeddingModel}`);
+  if (input.afterId !== undefined) query = query.where('id', '>', input.afterId);
+  const rows = await query.orderBy('id').limit(Math.max(0, Math.floor(input.limit))).execute();
+  return rows.map((row) => row.id);
+}
+
+/** How many documents (any tenant) still need vectors from `embeddingModel`. */
+export async function countKnowledgeDocumentsToEmbed(db: Kysely<Database>, embeddingModel: string): Promise<number> {
+  const row = await db
+    .selectFrom('knowledge_documents')
+    .select((expression) => expression.fn.countAll<number | string>().as('count'))
+    .where(sql<boolean>`embedding_model is distinct from ${embeddingModel}`)
+    .executeTakeFirstOrThrow();
+  return toNumber(row.count);
+}
+
+/** One stored document with its chunks in order, read in one statement (a consistent snapshot), or `null`. */
+export async function getKnowledgeDocumentWithChunks(db: Kysely<Database>, documentId: string): Promise<StoredKnowledgeDocument | null> {
+  const rows = await db
+    .selectFrom('knowledge_documents as document')
+    .leftJoin('knowledge_chunks as chunk', 'chunk.document_id', 'document.id')
+    .select(['document.id', 'document.tenant_id', 'document.source_id', 'document.title', 'document.url', 'document.scopes', 'document.updated_at', 'document.content_hash', 'document.embedding_model'])
+    .select(['chunk.ordinal', 'chunk.heading', 'chunk.text'])
+    .where('document.id', '=', documentId)
+    .orderBy('chunk.ordinal')
+    .execute();
+  const first = rows[0];
+  if (first === undefined) return null;
+  return {
+    id: first.id,
+    tenantId: first.tenant_id,
+    sourceId: first.source_id,
+    title: first.title,
+    url: first.url,
+    scopes: first.scopes,
+    updatedAt: toIsoString(first.updated_at),
+    contentHash: first.content_hash,
+    embeddingModel: first.embedding_model,
+    chunks: rows.flatMap((row) => (row.ordinal === null || row.text === null ? [] : [{ ordinal: row.ordinal, heading: row.heading, text: row.text }])),
+  };
+}
+
+/**
+ * Records that the document's vectors now come from `embeddingModel`, only while its content is still
+ * `contentHash` (a concurrent re-index of new content keeps its own record); true when recorded.
+ */
+export async function markKnowledgeDocumentEmbedded(db: Kysely<Database>, input: { documentId: string; contentHash: string; embeddingModel: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('knowledge_documents')
+    .set({ embedding_model: input.embeddingModel })
+    .where('id', '=', input.documentId)
+    .where('content_hash', '=', input.contentHash)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

@@ -30,6 +30,7 @@ import type {
   EscalationRecord,
   KnowledgeDocumentInput,
   KnowledgeDocumentState,
+  StoredKnowledgeDocument,
   KnowledgeHit,
   KnowledgeSearchInput,
   MessageRecord,
@@ -249,6 +250,22 @@ export class KyselyStore implements Store {
 
   deleteKnowledgeDocuments(input: { tenantId: string; documentIds: string[] }): Promise<number> {
     return knowledgeQueries.deleteKnowledgeDocuments(this.#db, input);
+  }
+
+  listKnowledgeDocumentsToEmbed(input: { embeddingModel: string; limit: number; afterId?: string }): Promise<string[]> {
+    return knowledgeQueries.listKnowledgeDocumentsToEmbed(this.#db, input);
+  }
+
+  countKnowledgeDocumentsToEmbed(embeddingModel: string): Promise<number> {
+    return knowledgeQueries.countKnowledgeDocumentsToEmbed(this.#db, embeddingModel);
+  }
+
+  getKnowledgeDocumentWithChunks(documentId: string): Promise<StoredKnowledgeDocument | null> {
+    return knowledgeQueries.getKnowledgeDocumentWithChunks(this.#db, documentId);
+  }
+
+  markKnowledgeDocumentEmbedded(input: { documentId: string; contentHash: string; embeddingModel: string }): Promise<boolean> {
+    return knowledgeQueries.markKnowledgeDocumentEmbedded(this.#db, input);
   }
 
   createEscalation(input: NewEscalation): Promise<EscalationRecord> {

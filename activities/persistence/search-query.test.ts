@@ -1,24 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_QUERY_WORDS, queryWords, toOrTsQuery } from './search-query.js';
+import { MAX_QUERY_WORDS, queryWords } from './search-query.js';
 
-describe('toOrTsQuery', () => {
-  it('joins distinct lower-cased words with OR', () => {
-    expect(toOrTsQuery('How do I rotate API keys? rotate!')).toBe('how | do | i | rotate | api | keys');
+describe('queryWords', () => {
+  it('keeps distinct lower-cased words in order', () => {
+    expect(queryWords('How do I rotate API keys? rotate!')).toEqual(['how', 'do', 'i', 'rotate', 'api', 'keys']);
   });
 
   it('strips every tsquery operator and quote', () => {
-    expect(toOrTsQuery(`it's a & b | !c (d):* 'e' "f" \\g; drop table x; --`)).toBe(
-      'it | s | a | b | c | d | e | f | g | drop | table | x',
-    );
+    expect(queryWords(`it's a & b | !c (d):* 'e' "f" \\g; drop table x; --`)).toEqual(['it', 's', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'drop', 'table', 'x']);
   });
 
   it('keeps letters with diacritics, non-Latin scripts and digits', () => {
-    expect(toOrTsQuery('Café naïve 東京 v2 ２０２４')).toBe('café | naïve | 東京 | v2 | 2024');
+    expect(queryWords('Café naïve 東京 v2 ２０２４')).toEqual(['café', 'naïve', '東京', 'v2', '2024']);
   });
 
-  it('returns null when no word is left', () => {
-    expect(toOrTsQuery('')).toBeNull();
-    expect(toOrTsQuery(`  &|!():*'"  -- ;`)).toBeNull();
+  it('returns nothing when no word is left', () => {
+    expect(queryWords('')).toEqual([]);
+    expect(queryWords(`  &|!():*'"  -- ;`)).toEqual([]);
   });
 
   it('caps the number of words', () => {

@@ -1,7 +1,6 @@
 /**
- * Turns free user text into a PostgreSQL `to_tsquery` expression. The text is reduced to words of letters,
- * marks and digits, so no tsquery operator (`& | ! ( ) : * '`) can reach the parser; the result is still
- * passed as a bound parameter, never spliced into SQL.
+ * Reduces free user text to search words: letters, marks and digits only, so no tsquery operator
+ * (`& | ! ( ) : * '`) survives; the words are still passed as a bound parameter, never spliced into SQL.
  */
 
 /** Upper bound on words per query: bounds the cost of the OR query on long pasted text. */
@@ -17,13 +16,4 @@ export function queryWords(text: string): string[] {
     if (words.size >= MAX_QUERY_WORDS) break;
   }
   return [...words];
-}
-
-/**
- * `w1 | w2 | …` (OR semantics: ranking, not filtering, decides what is relevant), or `null` when the text
- * has no usable word.
- */
-export function toOrTsQuery(text: string): string | null {
-  const words = queryWords(text);
-  return words.length === 0 ? null : words.join(' | ');
 }

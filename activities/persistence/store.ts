@@ -86,6 +86,20 @@ export interface KnowledgeDocumentState {
   chunkCount: number;
 }
 
+/** A stored document with its chunks, as re-embedding reads it. */
+export interface StoredKnowledgeDocument {
+  id: string;
+  tenantId: string;
+  sourceId: string;
+  title: string;
+  url: string | null;
+  scopes: string[];
+  updatedAt: string;
+  contentHash: string;
+  embeddingModel: string | null;
+  chunks: { ordinal: number; heading: string | null; text: string }[];
+}
+
 /** Filters of a knowledge search; `tenantId` is mandatory. */
 export interface KnowledgeSearchInput {
   tenantId: string;
@@ -301,6 +315,14 @@ export interface Store {
   getKnowledgeDocumentState(documentId: string): Promise<KnowledgeDocumentState | null>;
   /** Deletes these documents of the tenant with their chunks; returns how many documents went. */
   deleteKnowledgeDocuments(input: { tenantId: string; documentIds: string[] }): Promise<number>;
+  /** Ids (any tenant, by id, after `afterId`) of documents whose vectors were not made with `embeddingModel`. */
+  listKnowledgeDocumentsToEmbed(input: { embeddingModel: string; limit: number; afterId?: string }): Promise<string[]>;
+  /** How many documents (any tenant) still need vectors from `embeddingModel`. */
+  countKnowledgeDocumentsToEmbed(embeddingModel: string): Promise<number>;
+  /** One document with its chunks in order (any tenant), or `null`. */
+  getKnowledgeDocumentWithChunks(documentId: string): Promise<StoredKnowledgeDocument | null>;
+  /** Records the model of the document's vectors while its content is still `contentHash`; true when recorded. */
+  markKnowledgeDocumentEmbedded(input: { documentId: string; contentHash: string; embeddingModel: string }): Promise<boolean>;
 
   /** Inserts the escalation once (a retried insert returns the stored row). */
   createEscalation(input: NewEscalation): Promise<EscalationRecord>;

@@ -6,6 +6,7 @@
  */
 import type { Passage, QaCheck, QaResult, RouteDecision, SynthesizedAnswer } from '../../domain/types.js';
 import type { CallOptions, ChatModel } from '../llm/chat-model.js';
+import { memoizeByText } from '../llm/text-memo.js';
 import { checkGrounding } from './grounding-check.js';
 import { quarantinePassagesWithModel } from './injection-classifier.js';
 import { detectInjection, quarantinePassages, reasonsOf, type QuarantinedPassage } from './injection.js';
@@ -116,9 +117,15 @@ function policyCheck(input: QualityInput, answer: SynthesizedAnswer, policy: QaP
   return { check: { check: 'policy', verdict, detail, evidence }, escalations, disclaimers };
 }
 
+/**
+ * The effective policy for a tenant's overrides, parsed once per distinct overrides (validating and merging
+ * it on every turn cost more than some of the checks). Checks only read it.
+ */
+const policyOf = memoizeByText((overrides: string): QaPolicy => loadQaPolicy(JSON.parse(overrides) as QaPolicyOverrides), 64);
+
 /** Runs every check and decides: pass, or escalate with reasons (most important first). */
 export async function assessQuality(input: QualityInput, context: QualityContext): Promise<QualityAssessment> {
-  const policy = loadQaPolicy(input.policy);
+  const policy = policyOf(JSON.stringify(input.policy ?? {}));
   const minConfidence = policy.minConfidence ?? context.minConfidence;
   const { quarantined, modelError } = await quarantineOf(input, context);
   const quarantinedIds = new Set(quarantined.map((entry) => entry.passage.id));

@@ -6,6 +6,7 @@
  */
 import { splitSentences, terms } from '../llm/text.js';
 import { parseCitedSentences } from '../llm/text.js';
+import { memoizeByText } from '../llm/text-memo.js';
 import type { Passage, SynthesizedAnswer } from '../../domain/types.js';
 
 /** How well one sentence is supported by the text it cites. */
@@ -40,27 +41,45 @@ function containment<T>(part: Set<T>, whole: Set<T>): number {
   return shared / part.size;
 }
 
+/** What scoring needs of a cited text, computed once per text: a draft cites the same passages sentence after sentence. */
+interface SourceProfile {
+  terms: Set<string>;
+  trigrams: Set<string>;
+  numbers: Set<string>;
+  sentences: { text: string; terms: Set<string> }[];
+}
+
+const profileOf = memoizeByText(
+  (source: string): SourceProfile => ({
+    terms: new Set(terms(source)),
+    trigrams: trigrams(source),
+    numbers: new Set(normalizedNumbers(source)),
+    sentences: splitSentences(source).map((text) => ({ text, terms: new Set(terms(text)) })),
+  }),
+  500,
+);
+
 /** The source sentence sharing the most terms with `sentence`. */
-function closestSentence(sentence: string, source: string): string {
+function closestSentence(sentence: string, source: SourceProfile): string {
   const wanted = new Set(terms(sentence));
   let best = '';
   let bestScore = -1;
-  for (const candidate of splitSentences(source)) {
-    const score = containment(wanted, new Set(terms(candidate)));
-    if (score > bestScore) [best, bestScore] = [candidate, score];
+  for (const candidate of source.sentences) {
+    const score = containment(wanted, candidate.terms);
+    if (score > bestScore) [best, bestScore] = [candidate.text, score];
   }
   return best;
 }
 
 /** Scores how well `source` supports `sentence`, with the reason when it does not. */
 export function scoreSupport(sentence: string, source: string, minSupport: number): { supported: boolean; score: number; reason: string } {
-  const lexical = containment(new Set(terms(sentence)), new Set(terms(source)));
-  const characters = containment(trigrams(sentence), trigrams(source));
+  const profile = profileOf(source);
+  const lexical = containment(new Set(terms(sentence)), profile.terms);
+  const characters = containment(trigrams(sentence), profile.trigrams);
   const score = Math.round(((lexical + characters) / 2) * 100) / 100;
-  const sourceNumbers = new Set(normalizedNumbers(source));
-  const missing = normalizedNumbers(sentence).filter((number) => !sourceNumbers.has(number));
+  const missing = normalizedNumbers(sentence).filter((number) => !profile.numbers.has(number));
   if (missing.length > 0) return { supported: false, score, reason: `the cited text does not state ${missing.join(', ')}` };
-  const closest = closestSentence(sentence, source);
+  const closest = closestSentence(sentence, profile);
   if (NEGATION.test(sentence) !== NEGATION.test(closest)) return { supported: false, score, reason: 'the cited text says the opposite (negation differs)' };
   if (score < minSupport) return { supported: false, score, reason: `support ${score} is below ${minSupport}` };
   return { supported: true, score, reason: `support ${score} (lexical ${lexical.toFixed(2)}, characters ${characters.toFixed(2)})` };

@@ -5,6 +5,7 @@
  * Pure functions, no I/O; the model-based classifier is in `injection-classifier.ts`.
  */
 import type { Passage } from '../../domain/types.js';
+import { memoizeByText } from '../llm/text-memo.js';
 
 /** One reason a text looks like an injection, with where it was found. */
 export interface InjectionFinding {
@@ -90,8 +91,15 @@ function excerptOf(text: string, index: number): string {
   return text.slice(Math.max(0, index - 10), index + 70).replace(/\s+/g, ' ').trim();
 }
 
+/** Scans remembered per text: a turn scans its passages at retrieval and again in QA, and passages recur. */
+const scanRemembered = memoizeByText((text: string): readonly InjectionFinding[] => scanInjection(text));
+
 /** Every injection finding in `text`, visible or hidden. An empty list means no heuristic fired. */
 export function detectInjection(text: string): InjectionFinding[] {
+  return scanRemembered(text).map((finding) => ({ ...finding }));
+}
+
+function scanInjection(text: string): InjectionFinding[] {
   const findings: InjectionFinding[] = [];
   for (const segment of segmentsOf(text)) {
     for (const { rule, pattern } of RULES) {

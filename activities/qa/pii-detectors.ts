@@ -5,6 +5,7 @@
  */
 import { findNumbers, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
+import { memoizeByText } from '../llm/text-memo.js';
 import { findNationalIds } from './national-ids.js';
 import { findSecrets } from './secrets.js';
 
@@ -141,8 +142,16 @@ const DETECTORS: ((text: string, options: DetectPiiOptions) => PiiMatch[])[] = [
   findPhones,
 ];
 
+/** Scans with the default phone regions, remembered per text (answers, evidence and log lines repeat). */
+const detectWithDefaults = memoizeByText((text: string): readonly PiiMatch[] => scanPii(text, {}));
+
 /** Every PII span in `text`, without overlaps, in text order. */
 export function detectPii(text: string, options: DetectPiiOptions = {}): PiiMatch[] {
+  const matches = options.phoneRegions === undefined ? detectWithDefaults(text) : scanPii(text, options);
+  return matches.map((match) => ({ ...match }));
+}
+
+function scanPii(text: string, options: DetectPiiOptions): PiiMatch[] {
   const accepted: PiiMatch[] = [];
   for (const detector of DETECTORS) {
     for (const match of detector(text, options)) {

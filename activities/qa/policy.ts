@@ -4,6 +4,7 @@
  */
 import type { QaEvidence } from '../../domain/types.js';
 import { splitSentences } from '../llm/text.js';
+import { memoizeByText } from '../llm/text-memo.js';
 import { findAmounts, toUsd } from './amounts.js';
 import { detectPii } from './pii-detectors.js';
 import type { PolicyRule, QaPolicy } from './policy-schema.js';
@@ -58,11 +59,11 @@ export function patternOf(source: string): RegExp {
 
 const anyMatches = (sources: string[], text: string): boolean => sources.some((source) => patternOf(source).test(text));
 
-/** Sentences, then pairs of neighbours ("My son has a fever. What should I give him?"). */
-function windowsOf(text: string): string[] {
+/** Sentences, then pairs of neighbours ("My son has a fever. What should I give him?"); every rule reads them. */
+const windowsOf = memoizeByText((text: string): readonly string[] => {
   const sentences = splitSentences(text.replace(/[’‘]/g, "'"));
   return [...sentences, ...sentences.slice(1).map((sentence, index) => `${sentences[index] ?? ''} ${sentence}`)];
-}
+}, 500);
 
 function sentenceFires(rule: PolicyRule, sentence: string, policy: QaPolicy): boolean {
   if (anyMatches(rule.exceptions, sentence)) return false;

@@ -9,6 +9,7 @@ import { agentIdsOf, type QaCheck, type SynthesizedAnswer, type TurnAgent, type 
 import { TurnStatus } from '../../domain/types.js';
 import { findAgent } from '../agents/catalog.js';
 import type { ActivityDependencies } from '../dependencies.js';
+import { indexDepsOf, indexDocument } from '../knowledge/index-document.js';
 import { publishEvent, type TurnRef } from '../events/publisher.js';
 import { createWebhookDispatcher } from '../webhooks/dispatch.js';
 import { escalationReasonCode } from '../metrics/turn-metrics.js';
@@ -71,6 +72,35 @@ export const CURATED_SOURCE_ID = 'curated-answers';
 
 const withoutCitationMarkers = (text: string): string => text.replace(/\s*\[\d+\]/g, '').trim();
 
+/**
+ * An approved or edited answer becomes a curated knowledge document (`curated:<escalationId>`) that retrieval
+ * finds for similar questions: into both retrievers when the worker has knowledge services, else lexical only.
+ */
+export async function curateReviewedAnswer(dependencies: Pick<ActivityDependencies, 'store' | 'knowledge'>, input: ResolveEscalationInput, tenantId: string): Promise<void> {
+  const { store, knowledge } = dependencies;
+  if ((input.status !== 'approved' && input.status !== 'edited') || input.question === undefined || input.finalAnswer === null) return;
+  const answer = withoutCitationMarkers(input.finalAnswer);
+  const text = `${input.question.trim()}\n\n${answer}`;
+  const id = `curated:${input.escalationId}`;
+  const title = `Reviewed answer: ${input.question.trim().slice(0, 120)}`;
+  const updatedAt = new Date().toISOString();
+  if (knowledge !== undefined) {
+    // Into both retrievers, like any other document (and never embedded twice: the content hash decides).
+    await indexDocument(indexDepsOf(dependencies), { tenantId, sourceId: CURATED_SOURCE_ID, documentId: id, title, url: null, markdown: text, scopes: [], updatedAt });
+    return;
+  }
+  await store.upsertKnowledgeDocument({
+    id,
+    tenantId,
+    sourceId: CURATED_SOURCE_ID,
+    title,
+    url: null,
+    contentHash: createHash('sha256').update(text).digest('hex'),
+    updatedAt,
+    chunks: [{ id: `${id}#0`, ordinal: 0, heading: null, text }],
+  });
+}
+
 export function createReviewActivities(dependencies: ActivityDependencies) {
   const { store, eventLog, logger } = dependencies;
   const dispatchWebhookEvent = createWebhookDispatcher(dependencies);
@@ -78,23 +108,6 @@ export function createReviewActivities(dependencies: ActivityDependencies) {
   async function publishBoth(turn: TurnRef, tenantId: string, type: EventType, payload: Record<string, unknown>, once: string): Promise<void> {
     await publishEvent(eventLog, turn, type, payload, once);
     await publishEvent(eventLog, { conversationId: reviewerFeedId(tenantId), turnId: turn.turnId }, type, { ...payload, conversationId: turn.conversationId }, once);
-  }
-
-  async function curate(input: ResolveEscalationInput, tenantId: string): Promise<void> {
-    if ((input.status !== 'approved' && input.status !== 'edited') || input.question === undefined || input.finalAnswer === null) return;
-    const answer = withoutCitationMarkers(input.finalAnswer);
-    const text = `${input.question.trim()}\n\n${answer}`;
-    const id = `curated:${input.escalationId}`;
-    await store.upsertKnowledgeDocument({
-      id,
-      tenantId,
-      sourceId: CURATED_SOURCE_ID,
-      title: `Reviewed answer: ${input.question.trim().slice(0, 120)}`,
-      url: null,
-      contentHash: createHash('sha256').update(text).digest('hex'),
-      updatedAt: new Date().toISOString(),
-      chunks: [{ id: `${id}#0`, ordinal: 0, heading: null, text }],
-    });
   }
 
   return {
@@ -149,7 +162,7 @@ export function createReviewActivities(dependencies: ActivityDependencies) {
         details: { conversationId: input.conversationId, turnId: input.turnId, before: input.draftAnswer ?? null, after: input.finalAnswer, note: input.note ?? null, handedOver: input.handedOver ?? false },
         idempotencyKey: `${input.escalationId}:resolved`,
       });
-      await curate(input, tenantId);
+      await curateReviewedAnswer(dependencies, input, tenantId);
       const payload = { escalationId: input.escalationId, status: input.status, reviewer: input.reviewer, handedOver: input.handedOver ?? false };
       await publishBoth(input, tenantId, EventType.escalationResolved, payload, input.escalationId);
       await dispatchWebhookEvent({ type: EventType.escalationResolved, conversationId: input.conversationId, tenantId, key: input.escalationId, data: { turnId: input.turnId, finalAnswer: input.finalAnswer, ...payload } });

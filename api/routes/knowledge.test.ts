@@ -7,7 +7,7 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startKnowledgeHarness, startTestSite, type KnowledgeHarness, type TestSite } from '../../activities/knowledge/ingestion/ingestion-test-support.js';
-import { knowledgeSourceScheduleId } from '../../domain/constants.js';
+import { knowledgeSourceScheduleId, knowledgeSourceWorkflowId } from '../../domain/constants.js';
 import type { KnowledgeDocumentView, KnowledgeSearchHit, KnowledgeSourceView } from '../../domain/knowledge.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
 
@@ -87,6 +87,8 @@ describe('knowledge sources API', () => {
     expect(schedule.spec.intervals?.[0]?.every).toBe(3_600_000);
 
     await vi.waitFor(async () => expect(await sourceOf(source.id)).toMatchObject({ status: 'idle', documentCount: 2, stale: false, progress: null }), { timeout: 30_000, interval: 200 });
+    // The source reads idle once the last activity recorded it; the workflow closes a moment later.
+    await harness.client.workflow.getHandle(knowledgeSourceWorkflowId(source.id)).result();
     const listed = (await call('GET', '/api/knowledge/sources')).body.sources as KnowledgeSourceView[];
     expect(listed.map((entry) => entry.id)).toContain(source.id);
 

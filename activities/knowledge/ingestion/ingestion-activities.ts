@@ -8,7 +8,7 @@ import type { ActivityDependencies } from '../../dependencies.js';
 import { FailureType } from '../../../domain/failure-types.js';
 import { withHeartbeat } from '../../llm/heartbeat.js';
 import { WebFetchError } from '../../web/web-fetcher.js';
-import { indexDocument, removeDocuments, type IndexDeps } from '../index-document.js';
+import { indexDepsOf, indexDocument, removeDocuments } from '../index-document.js';
 import type { KnowledgeSourceRecord } from '../sources/knowledge-source-store.js';
 import { crawlPlanOf, normalizeUrl, scopedUrls } from './crawl-plan.js';
 import { extractUpload } from './extract-upload.js';
@@ -26,12 +26,6 @@ import { ingestWebDocument } from './web-document.js';
 
 /** How often a long ingestion heartbeats (the workflow's heartbeat timeout is a few times this). */
 const HEARTBEAT_INTERVAL_MS = 2000;
-
-function indexDepsOf(dependencies: ActivityDependencies): IndexDeps {
-  const knowledge = dependencies.knowledge;
-  if (knowledge === undefined) throw ApplicationFailure.nonRetryable('The worker has no knowledge services (vector store, embedding model)', FailureType.MissingConfiguration);
-  return { store: dependencies.store, vectorStore: knowledge.vectorStore, embeddingModel: knowledge.embeddingModel };
-}
 
 async function sourceOf(dependencies: ActivityDependencies, ref: { tenantId: string; sourceId: string }): Promise<KnowledgeSourceRecord> {
   const source = await dependencies.store.knowledgeSources.getSource(ref.tenantId, ref.sourceId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalEmbeddingModel } from './local-embedding.js';
+import { LOCAL_EMBEDDING_DIMENSIONS, LocalEmbeddingModel } from './local-embedding.js';
 
 const model = new LocalEmbeddingModel();
 
@@ -25,7 +25,7 @@ describe('LocalEmbeddingModel', () => {
   it('is deterministic across calls and instances, and fixed-size unit vectors', () => {
     const vector = model.vectorOf('How do I get a refund?');
     expect(new LocalEmbeddingModel().vectorOf('How do I get a refund?')).toEqual(vector);
-    expect(vector).toHaveLength(512);
+    expect(vector).toHaveLength(LOCAL_EMBEDDING_DIMENSIONS);
     expect(Math.hypot(...vector)).toBeCloseTo(1, 10);
   });
 

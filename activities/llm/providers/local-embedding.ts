@@ -20,9 +20,17 @@ import { normalized } from './vectors.js';
 
 /** Settings of {@link LocalEmbeddingModel}. */
 export interface LocalEmbeddingOptions {
-  /** Vector size (default 512); more dimensions mean fewer hash collisions. */
+  /** Vector size (default {@link LOCAL_EMBEDDING_DIMENSIONS}); more dimensions mean fewer hash collisions. */
   dimensions?: number;
 }
+
+/**
+ * Default vector size. A 300-token chunk yields well over a thousand hashed features (words, bigrams, character
+ * trigrams), so collisions are the main noise: on the dev half of `npm run eval:retrieval`, vector-only recall@5 / MRR were
+ * 0.788 / 0.581 at 512 dimensions, 0.818 / 0.645 at 1,024 and 0.833 / 0.654 at 2,048. 1,024 takes most of the gain
+ * at half the size and search cost of 2,048.
+ */
+export const LOCAL_EMBEDDING_DIMENSIONS = 1024;
 
 const WORD_WEIGHT = 1;
 const BIGRAM_WEIGHT = 0.5;
@@ -37,7 +45,7 @@ export class LocalEmbeddingModel implements EmbeddingModel {
   readonly dimensions: number;
 
   constructor(options: LocalEmbeddingOptions = {}) {
-    const dimensions = options.dimensions ?? 512;
+    const dimensions = options.dimensions ?? LOCAL_EMBEDDING_DIMENSIONS;
     if (!Number.isInteger(dimensions) || dimensions < 16) throw new RangeError(`dimensions must be an integer >= 16, got ${dimensions}`);
     this.dimensions = dimensions;
   }

@@ -15,6 +15,7 @@ import * as knowledgeScopes from './0006-knowledge-scopes.js';
 import * as knowledgeSources from './0007-knowledge-sources.js';
 import * as auth from './0008-auth.js';
 import * as webhooks from './0009-webhooks.js';
+import * as knowledgeTermStats from './0010-knowledge-term-stats.js';
 
 /** Every migration by name, oldest first. */
 export const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0007-knowledge-sources': knowledgeSources,
   '0008-auth': auth,
   '0009-webhooks': webhooks,
+  '0010-knowledge-term-stats': knowledgeTermStats,
 };
 
 /** Hands kysely's `Migrator` the statically imported migrations. */
