@@ -3,7 +3,7 @@
  * running sync or start one (signal-with-start), read a running sync's progress, stop a sync, and the
  * source view (with `stale` and the live progress).
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { KnowledgeSourceRecord } from '../../activities/knowledge/sources/knowledge-source-store.js';
 import { knowledgeSourceWorkflowId } from '../../domain/constants.js';
 import type { IngestionProgress, KnowledgeSourceView } from '../../domain/knowledge.js';
@@ -19,18 +19,61 @@ export interface SyncClient {
   rpcTimeoutMs: number;
 }
 
-/** Starts a sync of the source; 409 `sync_running` when one runs already. */
-export async function startSourceSync(client: SyncClient, input: IngestSourceInput): Promise<string> {
+/** How long "sync now" waits for a sync that has recorded its end to close, before answering 409. */
+export const CLOSING_SYNC_WAIT_MS = 10_000;
+
+/**
+ * Starts a sync of the source; 409 `sync_running` when one runs already. A sync that has recorded its end on
+ * the source (so the source reads idle or failed) still runs for a moment until its workflow closes: that one
+ * is waited for and the new sync starts after it, rather than answering 409 for a source that shows no sync.
+ * `readSource` reads the source's current record.
+ */
+export async function startSourceSync(client: SyncClient, input: IngestSourceInput, readSource: () => Promise<KnowledgeSourceRecord | null>): Promise<string> {
   const workflowId = knowledgeSourceWorkflowId(input.sourceId);
-  try {
-    await client.temporal.connection.withDeadline(Date.now() + client.rpcTimeoutMs, () =>
+  const start = () =>
+    client.temporal.connection.withDeadline(Date.now() + client.rpcTimeoutMs, () =>
       client.temporal.workflow.start('ingestSourceWorkflow', { taskQueue: client.taskQueue, workflowId, args: [input], workflowIdReusePolicy: 'ALLOW_DUPLICATE' }),
     );
+  try {
+    await start();
+    return workflowId;
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, ErrorCode.syncRunning, `A sync of knowledge source ${input.sourceId} is running already`, { cause: error });
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    if (!(await waitForClosingSync(client, workflowId, readSource))) throw syncRunning(input.sourceId, error);
+  }
+  try {
+    await start();
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw syncRunning(input.sourceId, error);
     throw error;
   }
   return workflowId;
+}
+
+function syncRunning(sourceId: string, cause: unknown): ApiError {
+  return new ApiError(409, ErrorCode.syncRunning, `A sync of knowledge source ${sourceId} is running already`, { cause });
+}
+
+/**
+ * True once the running sync closed, when it is one that has finished its work: the source records it (by its
+ * first run id) as the current sync and no longer reads `syncing`. False for a sync still at work.
+ */
+async function waitForClosingSync(client: SyncClient, workflowId: string, readSource: () => Promise<KnowledgeSourceRecord | null>): Promise<boolean> {
+  const handle = client.temporal.workflow.getHandle(workflowId);
+  try {
+    const description = await client.temporal.connection.withDeadline(Date.now() + client.rpcTimeoutMs, () => handle.describe());
+    if (description.status.name !== 'RUNNING') return true;
+    const source = await readSource();
+    const firstRunId = description.raw.workflowExecutionInfo?.firstRunId ?? description.runId;
+    if (source === null || source.status === 'syncing' || source.syncId !== firstRunId) return false;
+    await client.temporal.connection.withDeadline(Date.now() + CLOSING_SYNC_WAIT_MS, () => handle.result());
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return true;
+    // A closing sync that failed is closed as well; a deadline passed means it is still running.
+    if (error instanceof WorkflowFailedError) return true;
+    return false;
+  }
 }
 
 /** Tells the running sync of an upload source about a new upload, or starts one that will ingest it. */

@@ -87,8 +87,8 @@ describe('knowledge sources API', () => {
     expect(schedule.spec.intervals?.[0]?.every).toBe(3_600_000);
 
     await vi.waitFor(async () => expect(await sourceOf(source.id)).toMatchObject({ status: 'idle', documentCount: 2, stale: false, progress: null }), { timeout: 30_000, interval: 200 });
-    // The source reads idle once the last activity recorded it; the workflow closes a moment later.
-    await harness.client.workflow.getHandle(knowledgeSourceWorkflowId(source.id)).result();
+    // The source reads idle once the last activity recorded it and the workflow closes a moment later: a sync
+    // asked for in that moment waits for it (see the next test), so it is started at once here.
     const listed = (await call('GET', '/api/knowledge/sources')).body.sources as KnowledgeSourceView[];
     expect(listed.map((entry) => entry.id)).toContain(source.id);
 
@@ -112,6 +112,70 @@ describe('knowledge sources API', () => {
     expect(await harness.knowledge.vectorStore.count({ tenantId: 'default', sourceIds: [source.id] })).toBe(0);
     expect((await call('GET', `/api/knowledge/documents?sourceId=${source.id}`)).body.total).toBe(0);
     await expect(harness.client.schedule.getHandle(knowledgeSourceScheduleId(source.id)).describe()).rejects.toThrow(/not found/i);
+  });
+});
+
+describe('sync now while a sync closes', () => {
+  /**
+   * Stands in for the source's sync in a chosen state: an `ingestSourceWorkflow` run with the source's workflow
+   * id on a task queue no worker polls, so it stays open until the test ends it, and the source's sync record.
+   */
+  async function openSync(sourceId: string): Promise<{ runId: string; end: () => Promise<void> }> {
+    const handle = await harness.client.workflow.start('ingestSourceWorkflow', { taskQueue: `${harness.taskQueue}-nobody`, workflowId: knowledgeSourceWorkflowId(sourceId), args: [{ tenantId: 'default', sourceId, reason: 'manual' }] });
+    return { runId: handle.firstExecutionRunId, end: async () => {
+        await handle.terminate('test: the sync closes');
+      },
+    };
+  }
+
+  async function settledSource(): Promise<KnowledgeSourceView> {
+    const created = await call('POST', '/api/knowledge/sources', { kind: 'url', name: 'Closing sync', url: `${site.origin}/setup`, syncIntervalSeconds: 0 });
+    expect(created.status).toBe(201);
+    const source = created.body.source as KnowledgeSourceView;
+    await harness.client.workflow.getHandle(knowledgeSourceWorkflowId(source.id)).result();
+    return source;
+  }
+
+  it('waits for a sync that has recorded its end to close, then starts the new one', async () => {
+    const source = await settledSource();
+    const closing = await openSync(source.id);
+    await harness.store.knowledgeSources.beginSync({ tenantId: 'default', sourceId: source.id, syncId: closing.runId });
+    await harness.store.knowledgeSources.finishSync({ tenantId: 'default', sourceId: source.id, syncId: closing.runId, status: 'idle', error: null, stats: {} });
+    expect((await sourceOf(source.id)).status).toBe('idle');
+
+    const asked = call('POST', `/api/knowledge/sources/${source.id}/sync`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await closing.end();
+    const started = await asked;
+    expect(started.status).toBe(202);
+    const description = await harness.client.workflow.getHandle(knowledgeSourceWorkflowId(source.id)).describe();
+    expect(description.runId).not.toBe(closing.runId);
+    await harness.client.workflow.getHandle(knowledgeSourceWorkflowId(source.id)).result();
+    expect(await sourceOf(source.id)).toMatchObject({ status: 'idle', documentCount: 1 });
+    expect((await harness.store.knowledgeSources.getSource('default', source.id))?.syncId).toBe(description.runId);
+  });
+
+  it('answers 409 for a sync at work: one that reads syncing, and one that has not recorded its start yet', async () => {
+    const source = await settledSource();
+    const previousSyncId = (await harness.store.knowledgeSources.getSource('default', source.id))?.syncId;
+    const running = await openSync(source.id);
+    try {
+      // Not begun: the source still shows the previous sync, idle.
+      const early = await call('POST', `/api/knowledge/sources/${source.id}/sync`);
+      expect(early.status).toBe(409);
+      expect(early.body.error?.code).toBe('sync_running');
+      expect((await harness.store.knowledgeSources.getSource('default', source.id))?.syncId).toBe(previousSyncId);
+
+      await harness.store.knowledgeSources.beginSync({ tenantId: 'default', sourceId: source.id, syncId: running.runId });
+      const busy = await call('POST', `/api/knowledge/sources/${source.id}/sync`);
+      expect(busy.status).toBe(409);
+      expect(busy.body.error?.code).toBe('sync_running');
+      const description = await harness.client.workflow.getHandle(knowledgeSourceWorkflowId(source.id)).describe();
+      expect(description.runId).toBe(running.runId);
+      expect(description.status.name).toBe('RUNNING');
+    } finally {
+      await running.end();
+    }
   });
 });
 

@@ -85,7 +85,7 @@ export function knowledgeRouter(dependencies: RouteDependencies): Router {
     let workflowId: string | null = null;
     if (source.kind !== 'upload') {
       await upsertSourceSchedule(dependencies.temporal, { tenantId, sourceId: source.id, syncIntervalSeconds }, sync.taskQueue);
-      workflowId = await startSourceSync(sync, { tenantId, sourceId: source.id, reason: 'created' });
+      workflowId = await startSourceSync(sync, { tenantId, sourceId: source.id, reason: 'created' }, () => sources.getSource(tenantId, source.id));
     }
     const created = (await sources.getSource(tenantId, source.id)) ?? source;
     response.status(201).json({ source: await sourceView(sync, created), workflowId });
@@ -97,7 +97,7 @@ export function knowledgeRouter(dependencies: RouteDependencies): Router {
 
   router.post('/api/knowledge/sources/:id/sync', async (request, response) => {
     const source = await sourceOr404(request);
-    const workflowId = await startSourceSync(sync, { tenantId: source.tenantId, sourceId: source.id, reason: 'manual' });
+    const workflowId = await startSourceSync(sync, { tenantId: source.tenantId, sourceId: source.id, reason: 'manual' }, () => sources.getSource(source.tenantId, source.id));
     response.status(202).json({ workflowId });
   });
 

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,6 +68,16 @@ async function stopStack(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The stack's last log lines (npm's own warnings left out), so a failed run in CI shows what the server saw. */
+function printLogTail(logFile: string, lines = 150): void {
+  if (!existsSync(logFile)) return;
+  const kept = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('npm warn'));
+  if (kept.length === 0) return;
+  process.stdout.write(`\n== AgentCraft stack log (${logFile}), last ${Math.min(lines, kept.length)} of ${kept.length} lines:\n${kept.slice(-lines).join('\n')}\n`);
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!existsSync(path.join(webRoot, 'dist', 'index.html'))) throw new Error('web/dist is missing: run `npm run build` in web/ first (`npm run e2e` does)');
   const setupTemporal = spawnSync(process.execPath, ['scripts/setup-temporal.mjs'], { cwd: repoRoot, encoding: 'utf8' });
@@ -76,6 +86,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const [apiPort, temporalPort, temporalUiPort, webPort, shopPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const shopUrl = `http://127.0.0.1:${shopPort}`;
   const dataDirectory = mkdtempSync(path.join(tmpdir(), 'agentcraft-e2e-'));
+  // The stack's whole log (warnings and errors by default; `E2E_LOG_LEVEL=info` for more), kept apart from the
+  // data directory so it outlives the run; its tail is printed at the end when it has anything in it.
+  const logFile = process.env.E2E_STACK_LOG ?? path.join(tmpdir(), `agentcraft-e2e-stack-${process.pid}.log`);
   const jwtSecret = randomBytes(32).toString('hex');
   let output = '';
   const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['workers/embedded.ts'], {
@@ -102,6 +115,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
+    appendFileSync(logFile, chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -128,5 +142,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await preview?.close();
     await stopStack(child);
     rmSync(dataDirectory, { recursive: true, force: true });
+    printLogTail(logFile);
   };
 }
