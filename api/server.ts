@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     databaseUrl: configuration.databaseUrl,
     pgliteDirectory: path.join(configuration.dataDirectory, 'pglite'),
     logger,
+    secretKeys: configuration.secretKeys,
   });
   const eventLog = createEventLog({ redisUrl: configuration.redisUrl, logger });
   await store.migrate();

@@ -74,6 +74,15 @@ const environmentSchema = z.object({
     }
   }),
   AGENTCRAFT_CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233'),
+  AGENTCRAFT_SECRET_KEYS: optionalString.transform((value, context): CodecKey[] => {
+    if (value === undefined) return [];
+    try {
+      return parseCodecKeys(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  }),
   AGENTCRAFT_WEB_ALLOWED_HOSTS: z.string().default(''),
   AGENTCRAFT_WEB_USER_AGENT: optionalString,
   AGENTCRAFT_WEB_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
@@ -178,6 +187,8 @@ export function loadConfiguration(environment: NodeJS.ProcessEnv = process.env) 
       /** Origins allowed to call `/api/codec` from a browser (the Temporal Web UI). */
       corsOrigins: values.AGENTCRAFT_CODEC_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
     },
+    /** Keys sealing stored secrets (webhook signing secrets; `domain/secret-box.ts`): the first seals, all open. */
+    secretKeys: values.AGENTCRAFT_SECRET_KEYS,
     /** Web retrieval (see `activities/web/create-web-fetcher.ts`): Firecrawl when a key or URL is set, else the built-in fetcher. */
     web: {
       /** Default allow-list for live web retrieval (`example.com`, `*.example.com`); empty: no host may be fetched. */

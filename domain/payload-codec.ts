@@ -23,6 +23,24 @@ const TAG_BYTES = 16;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
+/** Bytes a sealed message adds to its plaintext: the IV before it and the GCM tag after it. */
+export const SEALED_OVERHEAD_BYTES = IV_BYTES + TAG_BYTES;
+
+/** AES-256-GCM with a random IV: `iv | ciphertext | tag`. */
+export function sealBytes(key: Buffer, plaintext: Uint8Array): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv(CIPHER, key, iv);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, ciphertext, cipher.getAuthTag()]);
+}
+
+/** The plaintext of {@link sealBytes}' output; throws when the key is wrong or the data was altered. */
+export function openBytes(key: Buffer, data: Uint8Array): Buffer {
+  const decipher = createDecipheriv(CIPHER, key, data.subarray(0, IV_BYTES));
+  decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+  return Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+}
+
 /** One AES-256 key and the id written beside the payloads it encrypts. */
 export interface CodecKey {
   id: string;
@@ -90,16 +108,12 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   private encrypt(payload: Payload): Payload {
-    const plaintext = temporal.api.common.v1.Payload.encode(payload).finish();
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv(CIPHER, this.primary.key, iv);
-    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return {
       metadata: {
         [METADATA_ENCODING_KEY]: textEncoder.encode(ENCRYPTED_ENCODING),
         [ENCRYPTION_KEY_ID_KEY]: textEncoder.encode(this.primary.id),
       },
-      data: Buffer.concat([iv, ciphertext, cipher.getAuthTag()]),
+      data: sealBytes(this.primary.key, temporal.api.common.v1.Payload.encode(payload).finish()),
     };
   }
 
@@ -112,12 +126,9 @@ export class EncryptionCodec implements PayloadCodec {
     const key = this.keysById.get(keyId);
     if (key === undefined) throw new PayloadDecryptionError(`Unknown encryption key id "${keyId}": add it to AGENTCRAFT_CODEC_KEYS`);
     const data = payload.data ?? new Uint8Array();
-    if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`Encrypted payload (key "${keyId}") is too short`);
+    if (data.length < SEALED_OVERHEAD_BYTES) throw new PayloadDecryptionError(`Encrypted payload (key "${keyId}") is too short`);
     try {
-      const decipher = createDecipheriv(CIPHER, key, data.subarray(0, IV_BYTES));
-      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-      const plaintext = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-      return temporal.api.common.v1.Payload.decode(plaintext);
+      return temporal.api.common.v1.Payload.decode(openBytes(key, data));
     } catch (error) {
       throw new PayloadDecryptionError(`Encrypted payload (key "${keyId}") failed authentication: wrong key or tampered data`, { cause: error });
     }

@@ -37,8 +37,8 @@ export interface Services {
 export async function openServices(configuration: Configuration, logger: Logger): Promise<Services> {
   const store = createStore(
     configuration.databaseUrl === undefined
-      ? { pgliteDirectory: path.join(configuration.dataDirectory, 'pglite'), logger }
-      : { databaseUrl: configuration.databaseUrl, logger },
+      ? { pgliteDirectory: path.join(configuration.dataDirectory, 'pglite'), logger, secretKeys: configuration.secretKeys }
+      : { databaseUrl: configuration.databaseUrl, logger, secretKeys: configuration.secretKeys },
   );
   await store.migrate();
   // Idempotent: only new agents, or file changes nobody edited over, add versions.

@@ -44,8 +44,13 @@ import { KyselyWebhookStore, type WebhookStore } from '../webhooks/webhook-store
 import * as routingModels from '../routing/model-store.js';
 import type { NewRoutingModel, StoredRoutingModel } from '../routing/model-store.js';
 import type { ConfirmedTurn } from '../routing/training-data.js';
+import type { CodecKey } from '../../domain/payload-codec.js';
+import { SecretBox } from '../../domain/secret-box.js';
 
-export type StoreOptions = DatabaseOptions;
+export interface StoreOptions extends DatabaseOptions {
+  /** Keys that seal stored secrets (webhook signing secrets; `AGENTCRAFT_SECRET_KEYS`); none: stored as given. */
+  secretKeys?: readonly CodecKey[];
+}
 
 /** User before assistant (before a human agent) when two messages share a timestamp. */
 const roleRank = sql<number>`case role when 'user' then 0 when 'assistant' then 1 else 2 end`;
@@ -77,15 +82,20 @@ export class KyselyStore implements Store {
   readonly knowledgeSources: KnowledgeSourceStore;
   readonly webhooks: WebhookStore;
 
-  constructor(db: Kysely<Database>, options: { logger?: Logger } = {}) {
+  constructor(db: Kysely<Database>, options: { logger?: Logger; secretKeys?: readonly CodecKey[] } = {}) {
     this.#db = db;
     this.#logger = options.logger ?? createLogger({ name: 'persistence' });
     this.knowledgeSources = new KnowledgeSourceStore(db);
-    this.webhooks = new KyselyWebhookStore(db);
+    this.webhooks = new KyselyWebhookStore(db, new SecretBox(options.secretKeys));
   }
 
+  /** Brings the schema up to date, then seals stored secrets that are in the clear or under a retired key. */
   async migrate(): Promise<void> {
     await this.applyMigrations();
+    const { resealed, inClear, unreadable } = await this.webhooks.resealSecrets();
+    if (unreadable > 0) this.#logger.warn({ unreadable }, 'webhook signing secrets are sealed with keys missing from AGENTCRAFT_SECRET_KEYS: their deliveries fail until those keys are added');
+    if (resealed > 0) this.#logger.info({ resealed }, 'webhook signing secrets sealed with the primary AGENTCRAFT_SECRET_KEYS key');
+    if (inClear > 0) this.#logger.warn({ inClear }, 'webhook signing secrets are stored in the clear: set AGENTCRAFT_SECRET_KEYS to seal them at rest');
   }
 
   /** Like `migrate()`, and returns the names of the migrations it ran (empty when the schema was current). */
@@ -387,5 +397,5 @@ export class KyselyStore implements Store {
 
 /** Builds the store on PostgreSQL (`databaseUrl`) or PGlite (`pgliteDirectory`, or in memory). Call `migrate()` before use. */
 export function createStore(options: StoreOptions): KyselyStore {
-  return new KyselyStore(createDatabase(options), { logger: options.logger });
+  return new KyselyStore(createDatabase(options), { logger: options.logger, secretKeys: options.secretKeys });
 }

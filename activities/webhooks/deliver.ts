@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../domain/failure-types.js';
+import { SecretDecryptionError } from '../../domain/secret-box.js';
 import type { WebhookDeliveryStatus } from '../../domain/webhooks.js';
 import { webhookSettingsFromEnvironment, type WebhookSettings } from '../../domain/webhook-settings.js';
 import type { ActivityDependencies } from '../dependencies.js';
@@ -41,13 +42,27 @@ export function createWebhookActivities(dependencies: Pick<ActivityDependencies,
     throw ApplicationFailure.nonRetryable(error, FailureType.WebhookRejected);
   }
 
+  /**
+   * The endpoint with its secret. A secret sealed with a key this worker lacks fails the delivery for good, saying
+   * which key to configure; once it is, the delivery can be replayed.
+   */
+  async function endpointOf(deliveryId: string, endpointId: string) {
+    try {
+      return await webhooks.getEndpoint(endpointId);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptionError)) throw error;
+      await webhooks.markFailed({ deliveryId, error: `Not signed: ${error.message}` });
+      throw ApplicationFailure.nonRetryable(`Webhook delivery ${deliveryId}: ${error.message}`, FailureType.MissingConfiguration);
+    }
+  }
+
   return {
     /** One signed POST of the delivery's event to its endpoint; throws to retry. Idempotent per attempt. */
     async deliverWebhook(input: DeliverWebhookInput): Promise<DeliverWebhookResult> {
       const delivery = await webhooks.getDelivery(input.deliveryId);
       if (delivery === null) throw ApplicationFailure.nonRetryable(`Webhook delivery ${input.deliveryId} not found`, FailureType.NotFound);
       if (delivery.status !== 'pending') return { status: delivery.status, attempts: delivery.attempts, statusCode: delivery.lastStatusCode };
-      const endpoint = await webhooks.getEndpoint(delivery.endpointId);
+      const endpoint = await endpointOf(delivery.id, delivery.endpointId);
       const event = await webhooks.getEvent(delivery.eventId);
       if (endpoint === null || endpoint.deleted || event === null) {
         const reason = event === null ? 'its event is missing' : 'the endpoint was deleted';

@@ -4,15 +4,20 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { WebhookAttemptView, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEnvelope, WebhookEventType } from '../../domain/webhooks.js';
+import { SecretBox, SecretDecryptionError } from '../../domain/secret-box.js';
 import type { Database } from '../persistence/database.js';
 import { toIsoString, toIsoStringOrNull, toJson } from '../persistence/row-mappers.js';
 import type { WebhookDeliveryTable, WebhookEndpointTable, WebhookTables } from './webhook-tables.js';
 
-/** An endpoint with what only the delivery side may see: its secret and whether it was deleted. */
-export interface WebhookEndpointRecord extends WebhookEndpointView {
+/** An endpoint as the server sees it: its tenant and whether it was deleted. */
+export interface WebhookEndpointSummary extends WebhookEndpointView {
   tenantId: string;
-  secret: string;
   deleted: boolean;
+}
+
+/** An endpoint with what only the delivery side may see: its signing secret (opened from its sealed form). */
+export interface WebhookEndpointRecord extends WebhookEndpointSummary {
+  secret: string;
 }
 
 export interface NewWebhookEndpoint {
@@ -50,12 +55,21 @@ export interface WebhookDeliveryRecord extends WebhookDeliveryView {
 export interface WebhookStore {
   createEndpoint(input: NewWebhookEndpoint): Promise<WebhookEndpointRecord>;
   listEndpoints(tenantId: string): Promise<WebhookEndpointView[]>;
-  /** The endpoint, deleted or not (deliveries of a deleted endpoint fail). */
+  /**
+   * The endpoint with its secret, deleted or not (deliveries of a deleted endpoint fail); throws
+   * `SecretDecryptionError` when its secret was sealed with a key that is not configured.
+   */
   getEndpoint(id: string): Promise<WebhookEndpointRecord | null>;
   /** Soft-deletes the tenant's endpoint; false when it does not exist (or is another tenant's). */
   deleteEndpoint(input: { tenantId: string; id: string }): Promise<boolean>;
-  /** Active endpoints of the tenant subscribed to `type`. */
-  subscribedEndpoints(input: { tenantId: string; type: WebhookEventType }): Promise<WebhookEndpointRecord[]>;
+  /** Active endpoints of the tenant subscribed to `type` (without their secrets). */
+  subscribedEndpoints(input: { tenantId: string; type: WebhookEventType }): Promise<WebhookEndpointSummary[]>;
+  /**
+   * Seals every stored secret that is in the clear or sealed with another key than the primary one (run at
+   * start-up; idempotent). Returns how many it sealed, how many stay in the clear (all of them without keys), and
+   * how many are sealed with keys this process lacks (left as they are; their deliveries fail saying so).
+   */
+  resealSecrets(): Promise<{ resealed: number; inClear: number; unreadable: number }>;
   /** Stores the event once; returns the stored one (a retry gets the first `createdAt`). */
   saveEvent(event: WebhookEnvelope): Promise<WebhookEnvelope>;
   getEvent(id: string): Promise<WebhookEnvelope | null>;
@@ -72,7 +86,7 @@ export interface WebhookStore {
   tenantOfConversation(conversationId: string): Promise<string | null>;
 }
 
-function toEndpoint(row: Selectable<WebhookEndpointTable>): WebhookEndpointRecord {
+function toEndpoint(row: Selectable<WebhookEndpointTable>): WebhookEndpointSummary {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -81,12 +95,11 @@ function toEndpoint(row: Selectable<WebhookEndpointTable>): WebhookEndpointRecor
     active: row.active && row.deleted_at === null,
     createdAt: toIsoString(row.created_at),
     description: row.description,
-    secret: row.secret,
     deleted: row.deleted_at !== null,
   };
 }
 
-function toEndpointView(record: WebhookEndpointRecord): WebhookEndpointView {
+function toEndpointView(record: WebhookEndpointSummary): WebhookEndpointView {
   const { id, url, events, active, createdAt, description } = record;
   return { id, url, events, active, createdAt, description };
 }
@@ -113,18 +126,43 @@ function toDelivery(row: DeliveryRow): WebhookDeliveryRecord {
 /** The webhook store over the store's kysely instance (tables of migration `0009-webhooks`). */
 export class KyselyWebhookStore implements WebhookStore {
   readonly #db: Kysely<Database & WebhookTables>;
+  readonly #secrets: SecretBox;
 
-  constructor(db: Kysely<Database>) {
+  /** `secrets` seals the signing secrets at rest (default: no keys, stored as given). */
+  constructor(db: Kysely<Database>, secrets: SecretBox = new SecretBox()) {
     this.#db = db.withTables<WebhookTables>();
+    this.#secrets = secrets;
   }
 
   async createEndpoint(input: NewWebhookEndpoint): Promise<WebhookEndpointRecord> {
     const row = await this.#db
       .insertInto('webhook_endpoints')
-      .values({ id: input.id, tenant_id: input.tenantId, url: input.url, events: toJson(input.events), secret: input.secret, description: input.description })
+      .values({ id: input.id, tenant_id: input.tenantId, url: input.url, events: toJson(input.events), secret: this.#secrets.seal(input.secret), description: input.description })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toEndpoint(row);
+    return { ...toEndpoint(row), secret: input.secret };
+  }
+
+  async resealSecrets(): Promise<{ resealed: number; inClear: number; unreadable: number }> {
+    const rows = await this.#db.selectFrom('webhook_endpoints').select(['id', 'secret']).execute();
+    if (!this.#secrets.encrypts) return { resealed: 0, inClear: rows.filter((row) => !SecretBox.isSealed(row.secret)).length, unreadable: 0 };
+    let resealed = 0;
+    let unreadable = 0;
+    for (const row of rows) {
+      if (!this.#secrets.needsReseal(row.secret)) continue;
+      let secret: string;
+      try {
+        secret = this.#secrets.open(row.secret);
+      } catch (error) {
+        if (!(error instanceof SecretDecryptionError)) throw error;
+        unreadable += 1;
+        continue;
+      }
+      // Only if nobody re-sealed it meanwhile (another process starting at the same time).
+      const result = await this.#db.updateTable('webhook_endpoints').set({ secret: this.#secrets.seal(secret) }).where('id', '=', row.id).where('secret', '=', row.secret).executeTakeFirst();
+      resealed += Number(result.numUpdatedRows);
+    }
+    return { resealed, inClear: 0, unreadable };
   }
 
   async listEndpoints(tenantId: string): Promise<WebhookEndpointView[]> {
@@ -134,7 +172,7 @@ export class KyselyWebhookStore implements WebhookStore {
 
   async getEndpoint(id: string): Promise<WebhookEndpointRecord | null> {
     const row = await this.#db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? null : toEndpoint(row);
+    return row === undefined ? null : { ...toEndpoint(row), secret: this.#secrets.open(row.secret) };
   }
 
   async deleteEndpoint(input: { tenantId: string; id: string }): Promise<boolean> {
@@ -148,7 +186,7 @@ export class KyselyWebhookStore implements WebhookStore {
     return result.numUpdatedRows > 0n;
   }
 
-  async subscribedEndpoints(input: { tenantId: string; type: WebhookEventType }): Promise<WebhookEndpointRecord[]> {
+  async subscribedEndpoints(input: { tenantId: string; type: WebhookEventType }): Promise<WebhookEndpointSummary[]> {
     const rows = await this.#db
       .selectFrom('webhook_endpoints')
       .selectAll()
