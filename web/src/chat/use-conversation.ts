@@ -20,14 +20,23 @@ export interface UseConversation {
 export interface UseConversationOptions {
   customerId?: string;
   onCreated?: (conversationId: string, firstMessage: string) => void;
+  /**
+   * When the conversation is gone for this visitor (unknown to the API, another customer's, or closed), send the
+   * message as the first of a new conversation instead of failing (the widget, which remembers one conversation
+   * per browser). `onCreated` reports the new one.
+   */
+  startOverWhenGone?: boolean;
 }
+
+/** API error codes after which a conversation cannot take another message from this visitor. */
+const GONE_CODES: ReadonlySet<string> = new Set(['conversation_not_found', 'conversation_closed']);
 
 export function useConversation(conversationId: string | null, options: UseConversationOptions = {}): UseConversation {
   const [state, dispatch] = useReducer(conversationReducer, conversationId, initialConversationState);
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const { customerId, onCreated } = options;
+  const { customerId, onCreated, startOverWhenGone = false } = options;
 
   useEffect(() => {
     dispatch({ type: 'reset', conversationId });
@@ -59,12 +68,16 @@ export function useConversation(conversationId: string | null, options: UseConve
     async (message: string) => {
       setSending(true);
       setSendError(null);
+      const sendTo = (id: string | null) => api.sendMessage({ message, ...(id === null ? {} : { conversationId: id }), ...(customerId === undefined ? {} : { customerId }) });
       try {
-        const accepted = await api.sendMessage({
-          message,
-          ...(conversationId === null ? {} : { conversationId }),
-          ...(customerId === undefined ? {} : { customerId }),
-        });
+        let accepted;
+        try {
+          accepted = await sendTo(conversationId);
+        } catch (error) {
+          if (!(startOverWhenGone && conversationId !== null && error instanceof ApiError && GONE_CODES.has(error.code))) throw error;
+          onCreated?.((await sendTo(null)).conversationId, message);
+          return;
+        }
         if (conversationId === null) onCreated?.(accepted.conversationId, message);
         else dispatch({ type: 'message-sent', turnId: accepted.turnId, message });
       } catch (error) {
@@ -74,7 +87,7 @@ export function useConversation(conversationId: string | null, options: UseConve
         setSending(false);
       }
     },
-    [conversationId, customerId, onCreated],
+    [conversationId, customerId, onCreated, startOverWhenGone],
   );
 
   return { state, sending, sendError, loadError, send };

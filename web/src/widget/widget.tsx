@@ -5,7 +5,9 @@ import { useConversation } from '../chat/use-conversation';
 import type { WidgetOptions } from './widget-options';
 
 export function Widget({ options }: { options: WidgetOptions }): ReactNode {
-  const storageKey = `agentcraft.widget.${options.apiBase}`;
+  // One remembered conversation per API and customer (when the page names one); a remembered conversation that
+  // is not this visitor's (another customer signed in on this browser) is replaced by a new one on send.
+  const storageKey = `agentcraft.widget.${options.apiBase}${options.customerId === undefined ? '' : `.${options.customerId}`}`;
   const [open, setOpen] = useState(options.openOnLoad);
   const [conversationId, setConversationId] = useState<string | null>(() => safeRead(storageKey));
   const launcherRef = useRef<HTMLButtonElement | null>(null);
@@ -19,6 +21,7 @@ export function Widget({ options }: { options: WidgetOptions }): ReactNode {
   );
   const conversation = useConversation(open || conversationId !== null ? conversationId : null, {
     onCreated,
+    startOverWhenGone: true,
     ...(options.customerId === undefined ? {} : { customerId: options.customerId }),
   });
   useEffect(() => {
