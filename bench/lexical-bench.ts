@@ -3,15 +3,19 @@
  * at growing knowledge-base sizes, on PGlite in memory (the embedded default) or PostgreSQL (`DATABASE_URL`; the
  * database must exist, a fresh schema is used). Synthetic help-centre chunks (`bench/retrieval-corpus.ts`) in
  * documents of 20 chunks; user-like queries drawn from the chunks; 40 hits per query (what hybrid search asks
- * for). Reports ingestion time and query latency p50/p95/p99 per size, with the load average.
- *   options: --sizes 1000,5000,20000 (chunks)  --queries N (200)  --seed S (42)  --out FILE  --no-write
+ * for). Reports ingestion time and query latency p50/p95/p99 per size, with the load average, and for the first
+ * `--recall-queries` queries how much of exact BM25's top 10 the bounded candidate set finds (recall@10; exact
+ * scoring ranks every chunk holding a query term, and its latency is reported too).
+ *   options: --sizes 1000,5000,20000 (chunks)  --queries N (200)  --recall-queries N (20)  --seed S (42)
+ *            --out FILE  --no-write
  */
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { BM25, BM25_EXACT_BUDGET } from '../activities/persistence/knowledge-queries.js';
-import { createStore } from '../activities/persistence/kysely-store.js';
+import { createDatabase } from '../activities/persistence/database.js';
+import { BM25, BM25_EXACT_BUDGET, searchKnowledge } from '../activities/persistence/knowledge-queries.js';
+import { KyselyStore } from '../activities/persistence/kysely-store.js';
 import { createLogger } from '../domain/logger.js';
 import { createRandom, generateChunk, generateQuery, loadArticles } from './retrieval-corpus.js';
 
@@ -19,6 +23,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,5000,20000' },
     queries: { type: 'string', default: '200' },
+    'recall-queries': { type: 'string', default: '20' },
     seed: { type: 'string', default: '42' },
     out: { type: 'string', default: 'bench/results/lexical-bench.json' },
     'no-write': { type: 'boolean', default: false },
@@ -26,6 +31,7 @@ const { values } = parseArgs({
 });
 const SIZES = values.sizes.split(',').map(Number).filter((size) => size > 0).sort((left, right) => left - right);
 const QUERIES = Number(values.queries);
+const RECALL_QUERIES = Number(values['recall-queries']);
 const CHUNKS_PER_DOCUMENT = 20;
 const LIMIT = 40;
 const TENANT = 'bench-tenant';
@@ -38,7 +44,8 @@ function summary(samples: number[]) {
 }
 
 const databaseUrl = process.env.DATABASE_URL;
-const store = createStore({ ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl }), logger: createLogger({ level: 'silent' }) });
+const database = createDatabase({ ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl }), logger: createLogger({ level: 'silent' }) });
+const store = new KyselyStore(database);
 await store.migrate();
 const articles = await loadArticles();
 const random = createRandom(Number(values.seed));
@@ -69,11 +76,32 @@ for (const size of SIZES) {
     await store.searchKnowledge({ tenantId: TENANT, query: text, limit: LIMIT });
     latencies.push(performance.now() - queryStarted);
   }
-  const result = { chunks: documents * CHUNKS_PER_DOCUMENT, ingestSecondsForThisStep: ingestSeconds, latencyMs: summary(latencies), loadAverage: round(((os.loadavg()[0] ?? 0) + loadBefore) / 2) };
+  const loadAverage = round(((os.loadavg()[0] ?? 0) + loadBefore) / 2);
+  const exactness = await recallAgainstExact(texts.slice(0, RECALL_QUERIES));
+  const result = { chunks: documents * CHUNKS_PER_DOCUMENT, ingestSecondsForThisStep: ingestSeconds, latencyMs: summary(latencies), loadAverage, ...exactness };
   results.push(result);
-  console.log(`${result.chunks} chunks: p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms (load ${result.loadAverage}; ingest ${ingestSeconds} s)`);
+  console.log(
+    `${result.chunks} chunks: p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms (load ${loadAverage}; ingest ${ingestSeconds} s); recall@10 vs exact ${exactness.recallAt10VsExact} over ${exactness.recallQueries} queries (exact scoring p50 ${exactness.exactLatencyMs.p50} ms)`,
+  );
 }
 await store.close();
+
+/** Recall@10 of the default search against exact BM25 (every matching chunk scored), over the given queries. */
+async function recallAgainstExact(queries: string[]) {
+  const recalls: number[] = [];
+  const exactLatencies: number[] = [];
+  for (const text of queries) {
+    const input = { tenantId: TENANT, query: text, limit: LIMIT };
+    const exactStarted = performance.now();
+    const exact = (await searchKnowledge(database, input, { exactBudget: Number.POSITIVE_INFINITY })).slice(0, 10);
+    exactLatencies.push(performance.now() - exactStarted);
+    if (exact.length === 0) continue;
+    const expected = new Set(exact.map((hit) => hit.chunkId));
+    const bounded = (await store.searchKnowledge(input)).slice(0, 10);
+    recalls.push(bounded.filter((hit) => expected.has(hit.chunkId)).length / expected.size);
+  }
+  return { recallQueries: recalls.length, recallAt10VsExact: round(recalls.reduce((sum, value) => sum + value, 0) / Math.max(1, recalls.length), 3), exactLatencyMs: summary(exactLatencies) };
+}
 
 let commit = 'unknown';
 try {

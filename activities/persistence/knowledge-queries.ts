@@ -103,9 +103,11 @@ export async function countKnowledgeDocuments(db: Kysely<Database>, tenantId: st
  * Full-text search over one tenant's chunks, best first, optionally only documents carrying one of `scopes` or
  * belonging to one of `sourceIds` (an empty list matches nothing). Any word of the query may match (OR); chunks
  * are ranked by BM25 over the tenant's whole knowledge base ({@link BM25}), and the score is the BM25 sum
- * normalised to 0..1 (`bm25 / (bm25 + 1)`). The query text only ever travels as a parameter.
+ * normalised to 0..1 (`bm25 / (bm25 + 1)`). The query text only ever travels as a parameter. `exactBudget`
+ * ({@link BM25_EXACT_BUDGET} by default) is there for `bench:lexical`, which measures the bounded candidate set
+ * against exact scoring (`Infinity`).
  */
-export async function searchKnowledge(db: Kysely<Database>, input: KnowledgeSearchInput): Promise<KnowledgeHit[]> {
+export async function searchKnowledge(db: Kysely<Database>, input: KnowledgeSearchInput, options: { exactBudget?: number } = {}): Promise<KnowledgeHit[]> {
   const words = queryWords(input.query);
   const limit = Math.min(Math.floor(input.limit), MAX_SEARCH_LIMIT);
   if (words.length === 0 || !(limit > 0)) return [];
@@ -131,15 +133,16 @@ export async function searchKnowledge(db: Kysely<Database>, input: KnowledgeSear
     ],
     sql` and `,
   );
-  const candidates = candidatePlan(terms, limit);
+  const candidates = candidatePlan(terms, limit, options.exactBudget ?? BM25_EXACT_BUDGET);
   const matchingChunks = (query: RawBuilder<unknown>) =>
     sql`select chunk.id from knowledge_chunks chunk join knowledge_documents document on document.id = chunk.document_id
       where ${documentFilter} and chunk.search_vector @@ ${query}`;
+  // The densest chunks among those matching `query`, by PostgreSQL's cover density for the whole query.
+  const densest = (query: RawBuilder<unknown>) => sql`(${matchingChunks(query)} order by ts_rank_cd(chunk.search_vector, ${tsQuery}) desc, chunk.id limit ${candidates.densestCandidates})`;
+  const andQueryOf = (selected: string[]): RawBuilder<unknown> => sql`cast(${selected.map(quoteLexeme).join(' & ')} as tsquery)`;
   const branches = [
     ...(candidates.rareLexemes.length === 0 ? [] : [sql`(${matchingChunks(tsQueryOf(candidates.rareLexemes))})`]),
-    ...(candidates.densestCandidates === 0
-      ? []
-      : [sql`(${matchingChunks(tsQuery)} order by ts_rank_cd(chunk.search_vector, ${tsQuery}) desc, chunk.id limit ${candidates.densestCandidates})`]),
+    ...(candidates.densestCandidates === 0 ? [] : candidates.coordination === null ? [densest(tsQuery)] : candidates.coordination.map((subset) => densest(andQueryOf(subset)))),
   ];
   const candidateIds = sql.join(branches, sql` union `);
   const { rows } = await sql<KnowledgeHitRow>`
@@ -210,26 +213,44 @@ function quoteLexeme(lexeme: string): string {
  */
 export const BM25_EXACT_BUDGET = 1000;
 
+/** Common terms whose co-occurrence picks the candidates of a query past the budget (see {@link candidatePlan}). */
+export const COORDINATION_TERMS = 4;
+
+/** Which chunks BM25 scores for a query (see {@link candidatePlan}). */
+interface CandidatePlan {
+  /** Every chunk holding one of these is scored. */
+  rareLexemes: string[];
+  /** How many of the densest chunks each densest branch adds (0: none, the scoring is exact). */
+  densestCandidates: number;
+  /** Term sets whose chunks holding them all give the densest branches; null: one branch over any term. */
+  coordination: string[][] | null;
+}
+
 /**
  * Which chunks BM25 scores. When the query's terms occur in at most {@link BM25_EXACT_BUDGET} chunks together,
  * all of them (exact). Otherwise the union of (a) every chunk holding one of the rarest terms — taken by
  * descending IDF while their chunk counts fit the budget — which is where BM25's best scores come from, and
- * (b) the chunks PostgreSQL's cover density (`ts_rank_cd`) ranks highest for the whole query, which catches
- * chunks that hold many of the common terms close together. Scoring every chunk that holds a common term
- * would cost time linear in the tenant's size for a few rank changes at the tail.
+ * (b) the densest chunks by PostgreSQL's cover density (`ts_rank_cd`) among the chunks that hold several of the
+ * common terms: all of the {@link COORDINATION_TERMS} rarest common terms, or all of them but one (one branch per
+ * set). Those sets are index intersections, small however common each term is, while ranking every chunk that
+ * holds any common term is linear in the tenant's size (seconds at 100k chunks). With one or two common terms
+ * there is nothing to intersect, and (b) ranks the chunks holding any term. `bench:lexical` measures the
+ * candidates' recall against exact scoring.
  */
-function candidatePlan(terms: QueryTermWeights, limit: number): { rareLexemes: string[]; densestCandidates: number } {
+function candidatePlan(terms: QueryTermWeights, limit: number, budget: number): CandidatePlan {
   const total = terms.chunkCounts.reduce((sum, count) => sum + count, 0);
-  if (total <= BM25_EXACT_BUDGET) return { rareLexemes: terms.lexemes, densestCandidates: 0 };
+  if (total <= budget) return { rareLexemes: terms.lexemes, densestCandidates: 0, coordination: null };
   const byRarity = terms.lexemes.map((lexeme, index) => ({ lexeme, count: terms.chunkCounts[index] ?? 0 })).sort((left, right) => left.count - right.count || left.lexeme.localeCompare(right.lexeme));
   const rareLexemes: string[] = [];
   let used = 0;
   for (const { lexeme, count } of byRarity) {
-    if (used + count > BM25_EXACT_BUDGET) break;
+    if (used + count > budget) break;
     rareLexemes.push(lexeme);
     used += count;
   }
-  return { rareLexemes, densestCandidates: Math.max(200, limit * 5) };
+  const common = byRarity.slice(rareLexemes.length, rareLexemes.length + COORDINATION_TERMS).map((entry) => entry.lexeme);
+  const coordination = common.length < 3 ? null : [common, ...common.map((_, skipped) => common.filter((__, index) => index !== skipped))];
+  return { rareLexemes, densestCandidates: Math.max(200, limit * 5), coordination };
 }
 
 /** The stored state of one document, looked up by id alone (ids are global; the caller checks the tenant). */

@@ -150,5 +150,9 @@ describe.each(targets)('lexical knowledge search on $name', (target) => {
     const dense = await searchKnowledge(db, { tenantId: 'big', query: 'workflow run retries', limit: 5 });
     expect(dense[0]?.chunkId).toBe('big:zz-dense#0');
     expect(dense).toHaveLength(5);
+    // Four common terms: the densest chunk lacks one of them ("note", which every filler has), and is found
+    // among the chunks holding all but one.
+    const coordinated = await searchKnowledge(db, { tenantId: 'big', query: 'workflow run retries note', limit: 5 });
+    expect(coordinated[0]?.chunkId).toBe('big:zz-dense#0');
   });
 });
