@@ -100,7 +100,9 @@ describe('webhook signing secrets at rest', () => {
     const delivery = await workerStore.webhooks.getDelivery('whd_locked');
     expect(delivery?.status).toBe('failed');
     expect(delivery?.lastError).toMatch(/^Not signed: .*key-b/);
-    // The endpoint list still works without the key: views never open secrets.
+    // The endpoint list and the replay check still work without the key: they never open secrets.
     expect((await workerStore.webhooks.listEndpoints('default')).map((entry) => entry.id)).toContain('whe_locked');
+    expect(await workerStore.webhooks.getEndpointSummary('whe_locked')).toMatchObject({ id: 'whe_locked', deleted: false });
+    expect(JSON.stringify(await workerStore.webhooks.getEndpointSummary('whe_locked'))).not.toContain('acsec:');
   });
 });

@@ -60,6 +60,8 @@ export interface WebhookStore {
    * `SecretDecryptionError` when its secret was sealed with a key that is not configured.
    */
   getEndpoint(id: string): Promise<WebhookEndpointRecord | null>;
+  /** The endpoint without its secret, deleted or not (for checks that do not sign). */
+  getEndpointSummary(id: string): Promise<WebhookEndpointSummary | null>;
   /** Soft-deletes the tenant's endpoint; false when it does not exist (or is another tenant's). */
   deleteEndpoint(input: { tenantId: string; id: string }): Promise<boolean>;
   /** Active endpoints of the tenant subscribed to `type` (without their secrets). */
@@ -173,6 +175,11 @@ export class KyselyWebhookStore implements WebhookStore {
   async getEndpoint(id: string): Promise<WebhookEndpointRecord | null> {
     const row = await this.#db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? null : { ...toEndpoint(row), secret: this.#secrets.open(row.secret) };
+  }
+
+  async getEndpointSummary(id: string): Promise<WebhookEndpointSummary | null> {
+    const row = await this.#db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toEndpoint(row);
   }
 
   async deleteEndpoint(input: { tenantId: string; id: string }): Promise<boolean> {

@@ -64,7 +64,7 @@ async function waitForClosingSync(client: SyncClient, workflowId: string, readSo
     const description = await client.temporal.connection.withDeadline(Date.now() + client.rpcTimeoutMs, () => handle.describe());
     if (description.status.name !== 'RUNNING') return true;
     const source = await readSource();
-    const firstRunId = description.raw.workflowExecutionInfo?.firstRunId ?? description.runId;
+    const firstRunId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
     if (source === null || source.status === 'syncing' || source.syncId !== firstRunId) return false;
     await client.temporal.connection.withDeadline(Date.now() + CLOSING_SYNC_WAIT_MS, () => handle.result());
     return true;

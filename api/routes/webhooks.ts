@@ -77,7 +77,7 @@ export function webhooksRouter(dependencies: RouteDependencies): Router {
     const tenantId = tenantOf(request);
     const original = await store.webhooks.getDelivery(id);
     if (original === null || original.tenantId !== tenantId) throw deliveryNotFound();
-    const endpoint = await store.webhooks.getEndpoint(original.endpointId);
+    const endpoint = await store.webhooks.getEndpointSummary(original.endpointId);
     if (endpoint === null || endpoint.deleted) throw new ApiError(404, ErrorCode.notFound, 'The delivery\'s endpoint was deleted');
     const deliveryId = `whd_${randomUUID().replaceAll('-', '')}`;
     await store.webhooks.createDelivery({ id: deliveryId, tenantId, endpointId: original.endpointId, eventId: original.eventId, replayOf: original.id });
