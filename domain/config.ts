@@ -15,6 +15,17 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
+/** `keyId:base64key,…` (AES-256 keys; the first encrypts): none when unset; errors never echo key material. */
+const keyListSchema = optionalString.transform((value, context): CodecKey[] => {
+  if (value === undefined) return [];
+  try {
+    return parseCodecKeys(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+    return z.NEVER;
+  }
+});
+
 const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 const environmentSchema = z.object({
@@ -64,25 +75,9 @@ const environmentSchema = z.object({
   AGENTCRAFT_BUDGET_TURN_USD: z.coerce.number().positive().optional(),
   AGENTCRAFT_BUDGET_CONVERSATION_USD: z.coerce.number().positive().optional(),
   AGENTCRAFT_BUDGET_TENANT_DAY_USD: z.coerce.number().positive().optional(),
-  AGENTCRAFT_CODEC_KEYS: optionalString.transform((value, context): CodecKey[] => {
-    if (value === undefined) return [];
-    try {
-      return parseCodecKeys(value);
-    } catch (error) {
-      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-      return z.NEVER;
-    }
-  }),
+  AGENTCRAFT_CODEC_KEYS: keyListSchema,
   AGENTCRAFT_CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233'),
-  AGENTCRAFT_SECRET_KEYS: optionalString.transform((value, context): CodecKey[] => {
-    if (value === undefined) return [];
-    try {
-      return parseCodecKeys(value);
-    } catch (error) {
-      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-      return z.NEVER;
-    }
-  }),
+  AGENTCRAFT_SECRET_KEYS: keyListSchema,
   AGENTCRAFT_WEB_ALLOWED_HOSTS: z.string().default(''),
   AGENTCRAFT_WEB_USER_AGENT: optionalString,
   AGENTCRAFT_WEB_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
