@@ -232,8 +232,8 @@ interface CandidatePlan {
  * descending IDF while their chunk counts fit the budget — which is where BM25's best scores come from, and
  * (b) the densest chunks by PostgreSQL's cover density (`ts_rank_cd`) among the chunks that hold several of the
  * common terms: all of the {@link COORDINATION_TERMS} rarest common terms, or all of them but one (one branch per
- * set). Those sets are index intersections, small however common each term is, while ranking every chunk that
- * holds any common term is linear in the tenant's size (seconds at 100k chunks). With one or two common terms
+ * set). Those sets are index intersections, usually far smaller than the chunks holding any of the terms, whose
+ * ranking is linear in the tenant's size (seconds at 100k chunks). With one or two common terms
  * there is nothing to intersect, and (b) ranks the chunks holding any term. `bench:lexical` measures the
  * candidates' recall against exact scoring.
  */
