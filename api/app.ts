@@ -17,7 +17,6 @@ import { authenticationMiddleware } from './auth/authentication-middleware.js';
 import { ipRateLimit, principalRateLimit } from './auth/rate-limit.js';
 import { createApiSecurity, type ApiSecurityConfiguration } from './auth/security.js';
 import { apiCors, securityHeaders } from './auth/security-headers.js';
-import { TurnCapacity } from './auth/turn-capacity.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { createApiMetrics, observabilityMiddleware } from './metrics.js';
 import { requestContextMiddleware } from './request-context.js';
@@ -108,7 +107,7 @@ export function createApp(dependencies: ApiDependencies): Api {
     extraMetrics: dependencies.extraMetrics ?? [],
     ...(dependencies.knowledge === undefined ? {} : { knowledge: dependencies.knowledge }),
     authenticator: security.authenticator,
-    turnCapacity: new TurnCapacity(dependencies.temporal, security.maxPendingTurns, configuration.temporalRpcTimeoutMs),
+    maxPendingTurns: security.maxPendingTurns,
   };
 
   const app = express();

@@ -22,10 +22,14 @@ import {
   sendMessage,
   type ConversationInput,
   type ConversationState,
+  type SendMessageInput,
   type SendMessageResult,
   type TurnState,
 } from '../workflows/messages.js';
 import { ApiError, ErrorCode } from './errors.js';
+
+/** `Retry-After` of a 429 `too_many_pending_turns`: about one turn's time. */
+const PENDING_TURNS_RETRY_AFTER_SECONDS = 5;
 
 /** Workflow type name of the conversation entity (registered by the worker). */
 export const CONVERSATION_WORKFLOW_TYPE = 'conversationWorkflow';
@@ -44,12 +48,15 @@ export interface SendChatMessageInput {
   updateId?: string;
   /** Upper bound on the whole call (the update returns once the workflow accepts it). */
   timeoutMs: number;
+  /** Refuse the message with 429 when this many turns already run or wait (checked by the workflow). */
+  maxPendingTurns?: number;
 }
 
 /** Sends the message and returns the accepted turn's ids. Throws `ApiError` for every expected failure. */
 export async function sendChatMessage(client: Client, input: SendChatMessageInput): Promise<SendMessageResult> {
   const workflowId = conversationWorkflowId(input.conversationId);
-  const updateOptions = { args: [{ message: input.message, metadata: input.metadata }] as [{ message: string; metadata: Record<string, unknown> }], updateId: input.updateId };
+  const message: SendMessageInput = { message: input.message, metadata: input.metadata, ...(input.maxPendingTurns === undefined ? {} : { maxPendingTurns: input.maxPendingTurns }) };
+  const updateOptions = { args: [message] as [SendMessageInput], updateId: input.updateId };
   try {
     return await client.connection.withDeadline(Date.now() + input.timeoutMs, async () => {
       if (!input.isNew) return await client.workflow.getHandle(workflowId).executeUpdate(sendMessage, updateOptions);
@@ -99,6 +106,10 @@ export function toApiError(error: unknown): unknown {
     }
     if (error.cause.type === FailureType.ConversationClosed) {
       return new ApiError(409, ErrorCode.conversationClosed, error.cause.message, { cause: error });
+    }
+    if (error.cause.type === FailureType.TooManyPendingTurns) {
+      // Back-pressure, like a rate limit: the same message succeeds once a turn finishes (not a 409 conflict).
+      return new ApiError(429, ErrorCode.tooManyPendingTurns, error.cause.message, { cause: error, headers: { 'retry-after': String(PENDING_TURNS_RETRY_AFTER_SECONDS) } });
     }
     if (error.cause.type === FailureType.Conflict) {
       return new ApiError(409, ErrorCode.alreadyDecided, error.cause.message, { cause: error });

@@ -23,6 +23,8 @@ export const FailureType = {
   NoModelFits: 'NoModelFits',
   /** A webhook receiver refused a delivery for good (4xx other than 408/409/429, a redirect, a forbidden address). */
   WebhookRejected: 'WebhookRejected',
+  /** The conversation already has as many turns running or queued as the sender allows (back-pressure: retry later). */
+  TooManyPendingTurns: 'TooManyPendingTurns',
   /** A knowledge source's sync failed as a whole (discovery or bookkeeping); single documents fail on their own. */
   KnowledgeSyncFailed: 'KnowledgeSyncFailed',
 } as const;

@@ -24,6 +24,19 @@ export function validateSendMessage(carry: ConversationCarry, input: SendMessage
   if (carry.status === 'closed') throw ApplicationFailure.nonRetryable('the conversation is closed', FailureType.ConversationClosed);
 }
 
+/** Update validator of `sendMessage`'s back-pressure: `runningTurns` is 1 while a turn runs (not during a takeover). */
+export function validatePendingTurns(carry: ConversationCarry, input: SendMessageInput, runningTurns: number): void {
+  const cap = input.maxPendingTurns;
+  if (cap === undefined) return;
+  if (!Number.isInteger(cap) || cap < 1) throw ApplicationFailure.nonRetryable('maxPendingTurns must be a positive integer', FailureType.InvalidInput);
+  // A person has the conversation: messages go to them and start no turn.
+  if (carry.status === 'human_takeover') return;
+  const pending = carry.pending.length + runningTurns;
+  if (pending >= cap) {
+    throw ApplicationFailure.nonRetryable(`The conversation already has ${pending} turns running or queued (at most ${cap}); retry when one finishes`, FailureType.TooManyPendingTurns);
+  }
+}
+
 /** Update validator of `submitReviewDecision`: exactly one final decision per escalation wins. */
 export function validateReviewDecision(carry: ConversationCarry, decision: ReviewDecision): void {
   if (carry.pendingEscalation === null || carry.pendingEscalation.escalationId !== decision?.escalationId) {

@@ -18,7 +18,7 @@ import {
 import type { SearchAttributePair } from '@temporalio/common';
 import { turnIdOf, turnWorkflowId } from '../domain/constants.js';
 import { agentIdsOf, type TurnResult } from '../domain/types.js';
-import { initialCarry, snapshotOf, validateHumanReply, validateReviewDecision, validateSendMessage } from './conversation-state.js';
+import { initialCarry, snapshotOf, validateHumanReply, validateReviewDecision, validatePendingTurns, validateSendMessage } from './conversation-state.js';
 import {
   closeConversation,
   getState,
@@ -75,7 +75,12 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       carry.pending.push({ turnId, turnNumber, message: message.message.trim(), metadata: message.metadata ?? {} });
       return { turnId, turnNumber, turnWorkflowId: turnWorkflowId(input.conversationId, turnNumber) };
     },
-    { validator: (message: SendMessageInput) => validateSendMessage(carry, message) },
+    {
+      validator: (message: SendMessageInput) => {
+        validateSendMessage(carry, message);
+        validatePendingTurns(carry, message, activeTurn === null ? 0 : 1);
+      },
+    },
   );
   const forwardDecision = async (decision: ReviewDecision) => {
     const pending = carry.pendingEscalation;

@@ -44,6 +44,11 @@ export interface PendingMessage {
 export interface SendMessageInput {
   message: string;
   metadata?: Record<string, unknown>;
+  /**
+   * Refuse the message (`TooManyPendingTurns`) when this many turns already run or wait. Checked by the update's
+   * validator, so concurrent senders (several API processes) cannot slip past it together.
+   */
+  maxPendingTurns?: number;
 }
 export interface SendMessageResult {
   /** The turn's id; for a message forwarded to a person, the stored message's id. */

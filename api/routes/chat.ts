@@ -39,7 +39,7 @@ export function chatRouter(dependencies: RouteDependencies): Router {
 
     // Read before sending: every event of the new turn is after this offset.
     const afterSeq = wait ? await eventLog.lastSeq(conversationId) : 0;
-    const send = () => sendChatMessage(temporal, {
+    const accepted = await sendChatMessage(temporal, {
       conversationId,
       isNew: body.conversationId === undefined,
       tenantId: principal.tenantId,
@@ -49,8 +49,9 @@ export function chatRouter(dependencies: RouteDependencies): Router {
       taskQueue: configuration.temporal.taskQueue,
       updateId,
       timeoutMs: configuration.temporalRpcTimeoutMs,
+      // A new conversation has no turns yet; an existing one refuses (429) past the cap, checked by its workflow.
+      ...(body.conversationId === undefined ? {} : { maxPendingTurns: dependencies.maxPendingTurns }),
     });
-    const accepted = body.conversationId === undefined ? await send() : await dependencies.turnCapacity.run(conversationId, send);
     const turnLogger = bindLogFields(response, { turnId: accepted.turnId });
     turnLogger.info({ turnNumber: accepted.turnNumber, created: body.conversationId === undefined }, 'message accepted');
     if (accepted.forwardedToPerson === true) {

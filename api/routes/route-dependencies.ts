@@ -4,7 +4,6 @@ import type { EventLog } from '../../activities/events/event-log.js';
 import type { Store } from '../../activities/persistence/store.js';
 import type { KnowledgeServices } from '../../activities/knowledge/knowledge-services.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import type { TurnCapacity } from '../auth/turn-capacity.js';
 import type { ApiMetrics } from '../metrics.js';
 
 /** Limits and names the routes need, with every default already applied by `createApp`. */
@@ -35,6 +34,9 @@ export interface RouteDependencies {
   knowledge?: KnowledgeServices;
   /** Credentials → principals (routes read the principal with `principalOf(request)`). */
   authenticator: Authenticator;
-  /** The cap on turns running or queued per conversation. */
-  turnCapacity: TurnCapacity;
+  /**
+   * The cap on turns running or queued per conversation: messages past it get 429 `too_many_pending_turns`. The
+   * conversation workflow checks it in its update validator, so it holds across API processes.
+   */
+  maxPendingTurns: number;
 }
